@@ -1,0 +1,127 @@
+"""The conference application: create_app() is the one place where everything is wired."""
+
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_babel import get_locale
+
+from conference import config as app_config
+from conference.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(app_config.from_environment(app.instance_path))
+    app.config.update(overrides or {})
+    app_config.require_secret_key(app.config, debug=app.debug, testing=app.config.get("TESTING", False))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _import_models()
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from conference.cli import register_commands
+    register_commands(app)
+    return app
+
+
+def _import_models() -> None:
+    """Every table must be known to the metadata before migrations compare it."""
+    import conference.core.models  # noqa: F401
+    import conference.events.models  # noqa: F401
+    import conference.outbox.models  # noqa: F401
+
+
+def _init_extensions(app: Flask) -> None:
+    from conference.core.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(ROOT / "conference" / "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "core.login"
+    login_manager.login_message_category = "info"
+
+    from flask_babel import lazy_gettext as _l
+    login_manager.login_message = _l("Please log in to see this page.")
+
+    from conference.core.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _enable_sqlite_foreign_keys(app)
+
+
+def _enable_sqlite_foreign_keys(app: Flask) -> None:
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from conference.core.views import bp as core_bp, register_error_pages
+    from conference.events.api import bp as api_bp
+    from conference.events.manage import bp as manage_bp
+    from conference.events.views import bp as events_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(manage_bp, url_prefix="/manage")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # read-only GET endpoints
+    register_error_pages(app)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from conference.core import formatting
+    from conference.core.access import can_manage_event, is_organiser
+    from conference.core.i18n import LANGUAGE_NAMES
+    from conference.events import labels
+
+    app.jinja_env.filters.update(formatting.FILTERS)
+
+    @app.context_processor
+    def inject_globals():
+        return {
+            "current_locale": str(get_locale()),
+            "language_names": LANGUAGE_NAMES,
+            "labels": labels,
+            "is_organiser": is_organiser,
+            "can_manage_event": can_manage_event,
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'self'; form-action 'self'")
+        if request.path.startswith("/manage") or request.path.startswith("/login"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,95 @@
+"""Flask commands: users, demo data, the outbox worker."""
+
+import sys
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from conference.core.models import Grant, Role, User
+from conference.extensions import db
+
+users_cli = AppGroup("users", help="Organiser accounts.")
+demo_cli = AppGroup("demo", help="Demo data.")
+outbox_cli = AppGroup("outbox", help="Outgoing e-mail.")
+
+ROLE_CHOICES = ["admin", "organiser", "press_officer"]
+
+
+def read_password(prompt_twice: bool) -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=prompt_twice)
+
+
+def valid_email(address: str) -> bool:
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="")
+@click.option("--role", type=click.Choice(ROLE_CHOICES), default="organiser", show_default=True)
+@click.option("--event", "event_slug", default=None, help="Limit the role to one event (slug); default: all.")
+def create_user(email: str, name: str, role: str, event_slug: str | None):
+    """Create an organiser account; the password is prompted, or read from standard input."""
+    from conference.events.models import Event
+
+    email = email.strip().lower()
+    if not valid_email(email):
+        raise click.UsageError(f"not a valid e-mail address: {email}")
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise click.UsageError(f"a user with {email} exists already")
+    event_id = None
+    if event_slug:
+        event = db.session.scalar(select(Event).where(Event.slug == event_slug))
+        if event is None:
+            raise click.UsageError(f"no event with the slug {event_slug}")
+        event_id = event.id
+    password = read_password(prompt_twice=True)
+    if len(password) < 10:
+        raise click.UsageError("the password must have at least 10 characters")
+    user = User(email=email, name=name, is_admin=role == "admin")
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    if role != "admin":
+        db.session.add(Grant(user_id=user.id, role=Role(role), event_id=event_id))
+    db.session.commit()
+    click.echo(f"Created {role} {email}")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has events.")
+def load_demo(if_empty: bool):
+    """Load the demo: Integrationsforum, a workshop, a consultation with follow-up dialogues."""
+    from conference import demo
+    from conference.events.services import count_events
+
+    if if_empty and count_events():
+        click.echo("The database has events already; demo data not loaded.")
+        return
+    summary = demo.load()
+    db.session.commit()
+    click.echo(summary)
+
+
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Deliver what is due, then stop.")
+def work(once: bool):
+    """Deliver queued e-mail: over SMTP if MAIL_SERVER is set, else as .eml files under instance/mail."""
+    from conference.outbox import services
+
+    services.work(once=once)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(outbox_cli)

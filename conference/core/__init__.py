@@ -1,0 +1,1 @@
+"""The shared kernel: model base types, time, tokens, users and roles, audit."""

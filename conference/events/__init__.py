@@ -1,0 +1,1 @@
+"""The programme: series, events, stages, sessions, people, organisations."""

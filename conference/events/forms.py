@@ -1,0 +1,151 @@
+"""Organiser forms of the programme."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (DateField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField,
+                     TextAreaField, URLField)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
+
+from conference.events import labels, registry_numbers
+
+SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+              message=_l("Use lower-case letters a–z, digits and hyphens only."))
+
+PROGRAMME_ERRORS = {
+    "ends_before_start": _l("The end must be after the start."),
+    "registration_closes_before_it_opens": _l("Registration must close after it opens."),
+    "sessions_outside_event": _l("Some sessions would fall outside the event's new times. Move them first."),
+    "session_outside_event": _l("The session must take place within the event's start and end."),
+    "stage_of_other_event": _l("Choose a stage of this event."),
+    "speaker_already_on_session": _l("This person is already on the session."),
+    "organisation_already_linked": _l("This organisation is already linked to the event."),
+    "valid_to_before_valid_from": _l("The end date must not be before the start date."),
+    "no_such_speaker": _l("That speaker is no longer on the session."),
+    "no_such_link": _l("That organisation is no longer linked to the event."),
+    "logo_too_large": _l("The logo is too large: at most 512 KB."),
+    "logo_not_image": _l("The logo must be a PNG, JPEG or WebP image."),
+}
+
+
+def local_datetime_field(label):
+    return DateTimeLocalField(label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                              validators=[DataRequired(message=_l("Enter a date and time."))])
+
+
+def optional_local_datetime_field(label, description=""):
+    return DateTimeLocalField(label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                              validators=[Optional()], description=description)
+
+
+class SupportedTimezone:
+    def __call__(self, form, field):
+        if field.data not in current_app.config["SUPPORTED_TIMEZONES"]:
+            raise ValidationError(_l("Choose a supported timezone."))
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Web address (slug)"), validators=[Optional(), Length(max=80), SLUG],
+                       description=_l("Part of the page address. Left empty, it is made from the title."))
+    series_id = SelectField(_l("Series"), coerce=int, validators=[Optional()])
+    kind = SelectField(_l("Kind of event"), choices=labels.choices(labels.EVENT_KIND))
+    format = SelectField(_l("Format"), choices=labels.choices(labels.EVENT_FORMAT))
+    timezone = SelectField(_l("Timezone"), choices=labels.choices(labels.TIMEZONE),
+                           validators=[SupportedTimezone()])
+    starts_at = local_datetime_field(_l("Starts"))
+    ends_at = local_datetime_field(_l("Ends"))
+    summary = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    venue = StringField(_l("Venue"), validators=[Length(max=300)],
+                        description=_l("Address, for on-site and hybrid events."))
+    audience = TextAreaField(_l("Audience"), validators=[Length(max=2000)])
+    contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email(), Length(max=254)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=40)])
+    registration_policy = SelectField(_l("Registration"), choices=labels.choices(labels.REGISTRATION_POLICY))
+    capacity = IntegerField(_l("Places"), validators=[Optional(), NumberRange(min=0, max=1_000_000)],
+                            description=_l("Leave empty for no limit."))
+    registration_opens_at = optional_local_datetime_field(_l("Registration opens"))
+    registration_closes_at = optional_local_datetime_field(
+        _l("Registration closes"), description=_l("Left empty, registration closes when the event starts."))
+    published = SelectField(_l("Visibility"), coerce=int,
+                            choices=[(0, _l("Draft: organisers only")), (1, _l("Published"))])
+
+
+class StageForm(FlaskForm):
+    name = StringField(_l("Name of the stage or room"), validators=[DataRequired(), Length(max=120)])
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=250)])
+    kind = SelectField(_l("Kind"), choices=labels.choices(labels.SESSION_KIND))
+    starts_at = local_datetime_field(_l("Starts"))
+    ends_at = local_datetime_field(_l("Ends"))
+    stage_id = SelectField(_l("Stage or room"), coerce=int, validators=[Optional()])
+    language = SelectField(_l("Language"), choices=labels.choices(labels.LANGUAGE))
+    abstract = TextAreaField(_l("Abstract"), validators=[Length(max=20000)])
+
+
+class SpeakerForm(FlaskForm):
+    person_id = SelectField(_l("Person"), coerce=int, validators=[DataRequired(message=_l("Choose a person."))])
+    role = SelectField(_l("Role"), choices=labels.choices(labels.SPEAKER_ROLE))
+
+
+class PersonForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    bio = TextAreaField(_l("Short biography"), validators=[Length(max=5000)])
+
+
+class AppointmentForm(FlaskForm):
+    title = StringField(_l("Title or position"), validators=[DataRequired(), Length(max=200)])
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
+    valid_from = DateField(_l("From"), validators=[DataRequired(message=_l("Enter a date."))])
+    valid_to = DateField(_l("To"), validators=[Optional()],
+                         description=_l("Leave empty while the position is held."))
+
+
+class RegistryNumberField(StringField):
+    """Holds the normalised number and its country once validated."""
+
+    parsed: registry_numbers.RegistryNumber | None = None
+
+    def pre_validate(self, form):
+        self.parsed = None
+        if self.data and self.data.strip():
+            try:
+                self.parsed = registry_numbers.parse(self.data)
+            except registry_numbers.InvalidRegistryNumber:
+                raise ValidationError(_l(
+                    "This is not a valid Swedish organisationsnummer (NNNNNN-NNNN) or Finnish "
+                    "Y-tunnus (NNNNNNN-N): check the digits."))
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    short_name = StringField(_l("Short name"), validators=[Length(max=60)])
+    slug = StringField(_l("Web address (slug)"), validators=[Optional(), Length(max=80), SLUG],
+                       description=_l("Part of the page address. Left empty, it is made from the name."))
+    kind = SelectField(_l("Kind"), choices=labels.choices(labels.ORGANISATION_KIND))
+    registry_number = RegistryNumberField(
+        _l("Organisation number"), validators=[Length(max=20)],
+        description=_l("Swedish organisationsnummer or Finnish Y-tunnus (optional)."))
+    website = URLField(_l("Website"), validators=[Optional(), Length(max=300),
+                                                  Regexp(r"^https?://", message=_l("Start with https://"))])
+    logo = FileField(_l("Logo"), description=_l("PNG, JPEG or WebP, at most 512 KB."))
+
+
+class EventOrganisationForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=int,
+                                  validators=[DataRequired(message=_l("Choose an organisation."))])
+    role = SelectField(_l("Role"), choices=labels.choices(labels.ORGANISER_ROLE))
+
+
+class SeriesForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Web address (slug)"), validators=[Optional(), Length(max=80), SLUG])
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with CSRF and nothing else: delete, move, remove."""

@@ -1,0 +1,312 @@
+"""The rules of the programme. Services never commit: the caller's unit of work does."""
+
+import enum
+import io
+import re
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import func, select
+
+from conference.core import audit
+from conference.core.timeutil import local_date
+from conference.events.models import (Appointment, Event, EventOrganisation, EventSeries, Organisation,
+                                      OrganiserRole, Person, RegistrationPolicy, Session, SessionSpeaker,
+                                      SpeakerRole, Stage)
+from conference.extensions import db
+
+
+class RegistrationState(enum.Enum):
+    OPEN = "open"
+    NOT_YET_OPEN = "not_yet_open"
+    CLOSED = "closed"
+    INVITATION_ONLY = "invitation_only"
+    NONE = "none"
+
+
+class ProgrammeError(ValueError):
+    """A change the programme's rules refuse; `field` names the form field to blame."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# ---------------------------------------------------------------- slugs
+
+def slugify(text: str, max_length: int = 70) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    return slug[:max_length].strip("-") or "item"
+
+
+def unique_slug(model, text: str, *, exclude_id: int | None = None) -> str:
+    base = slugify(text)
+    candidate, n = base, 2
+    while True:
+        query = select(model.id).where(model.slug == candidate)
+        if exclude_id is not None:
+            query = query.where(model.id != exclude_id)
+        if db.session.scalar(query) is None:
+            return candidate
+        candidate, n = f"{base}-{n}", n + 1
+
+
+# ---------------------------------------------------------------- public reading
+
+def published_event_by_slug(slug: str) -> Event | None:
+    return db.session.scalar(select(Event).where(Event.slug == slug, Event.published.is_(True)))
+
+
+def upcoming_events(now: datetime) -> list[Event]:
+    return list(db.session.scalars(
+        select(Event).where(Event.published.is_(True), Event.ends_at >= now).order_by(Event.starts_at)))
+
+
+def past_events(now: datetime) -> list[Event]:
+    return list(db.session.scalars(
+        select(Event).where(Event.published.is_(True), Event.ends_at < now).order_by(Event.starts_at.desc())))
+
+
+def registration_state(event: Event, now: datetime) -> RegistrationState:
+    if event.registration_policy is RegistrationPolicy.CLOSED:
+        return RegistrationState.NONE
+    if event.registration_policy is RegistrationPolicy.INVITATION_ONLY:
+        return RegistrationState.INVITATION_ONLY
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return RegistrationState.NOT_YET_OPEN
+    closes_at = event.registration_closes_at or event.starts_at
+    if now >= closes_at:
+        return RegistrationState.CLOSED
+    return RegistrationState.OPEN
+
+
+def appointment_on(person: Person, day: date) -> Appointment | None:
+    """The title a person held on a day; the most recently started one if several."""
+    held = [a for a in person.appointments if a.held_on(day)]
+    return max(held, key=lambda a: a.valid_from) if held else None
+
+
+@dataclass
+class SpeakerOnDay:
+    person: Person
+    role: SpeakerRole
+    appointment: Appointment | None
+
+
+def speakers_of(session: Session) -> list[SpeakerOnDay]:
+    day = local_date(session.starts_at, session.event.timezone)
+    return [SpeakerOnDay(link.person, link.role, appointment_on(link.person, day))
+            for link in session.speaker_links]
+
+
+@dataclass
+class StageSlot:
+    stage: Stage | None
+    sessions: list[Session] = field(default_factory=list)
+
+
+@dataclass
+class ProgrammeDay:
+    day: date
+    stages: list[StageSlot]
+
+
+def programme_by_day_and_stage(event: Event) -> list[ProgrammeDay]:
+    """Sessions grouped by local day, then by stage in the organiser's order (no stage last)."""
+    days: "OrderedDict[date, dict]" = OrderedDict()
+    stage_order = {stage.id: index for index, stage in enumerate(event.stages)}
+    for session in sorted(event.sessions, key=lambda s: (s.starts_at, s.id)):
+        day = local_date(session.starts_at, event.timezone)
+        slots = days.setdefault(day, {})
+        key = session.stage_id
+        slots.setdefault(key, StageSlot(session.stage)).sessions.append(session)
+    return [
+        ProgrammeDay(day, sorted(slots.values(),
+                                 key=lambda slot: stage_order.get(slot.stage.id, 0) if slot.stage else 1e9))
+        for day, slots in days.items()
+    ]
+
+
+def sessions_of_person(person: Person) -> list[Session]:
+    return sorted((link.session for link in person.session_links if link.session.event.published),
+                  key=lambda s: s.starts_at)
+
+
+def events_of_organisation(organisation: Organisation) -> list[tuple[Event, OrganiserRole]]:
+    links = [link for link in organisation.event_links if link.event.published]
+    return [(link.event, link.role) for link in sorted(links, key=lambda l: l.event.starts_at, reverse=True)]
+
+
+def hosts_first(event: Event) -> list[EventOrganisation]:
+    role_order = {OrganiserRole.HOST: 0, OrganiserRole.CO_ORGANISER: 1, OrganiserRole.PARTNER: 2}
+    return sorted(event.organisation_links, key=lambda l: (role_order[l.role], l.position, l.id or 0))
+
+
+# ---------------------------------------------------------------- changing the programme
+
+def check_event_times(event: Event) -> None:
+    if event.ends_at <= event.starts_at:
+        raise ProgrammeError("ends_before_start", "ends_at")
+    if event.registration_opens_at and event.registration_closes_at \
+            and event.registration_closes_at <= event.registration_opens_at:
+        raise ProgrammeError("registration_closes_before_it_opens", "registration_closes_at")
+    outside = [s for s in event.sessions if s.starts_at < event.starts_at or s.ends_at > event.ends_at]
+    if outside:
+        raise ProgrammeError("sessions_outside_event", "starts_at")
+
+
+def check_session_times(session: Session, event: Event) -> None:
+    if session.ends_at <= session.starts_at:
+        raise ProgrammeError("ends_before_start", "ends_at")
+    if session.starts_at < event.starts_at or session.ends_at > event.ends_at:
+        raise ProgrammeError("session_outside_event", "starts_at")
+
+
+def save_event(event: Event, *, created: bool) -> Event:
+    check_event_times(event)
+    if created:
+        event.slug = unique_slug(Event, event.slug or event.title)
+        db.session.add(event)
+    audit.record("event.created" if created else "event.updated", event)
+    return event
+
+
+def save_session(session: Session, event: Event, *, created: bool) -> Session:
+    if session.stage is not None and session.stage.event_id != event.id:
+        raise ProgrammeError("stage_of_other_event", "stage_id")
+    check_session_times(session, event)
+    if created:
+        session.event = event
+        db.session.add(session)
+    audit.record("session.created" if created else "session.updated", session, event_id=event.id)
+    return session
+
+
+def add_speaker(session: Session, person: Person, role: SpeakerRole) -> SessionSpeaker:
+    if any(link.person_id == person.id for link in session.speaker_links):
+        raise ProgrammeError("speaker_already_on_session", "person_id")
+    position = max((link.position for link in session.speaker_links), default=-1) + 1
+    link = SessionSpeaker(session=session, person=person, role=role, position=position)
+    db.session.add(link)
+    audit.record("session.speaker_added", session, person_id=person.id, role=role.value)
+    return link
+
+
+def move_speaker(session: Session, link_id: int, offset: int) -> None:
+    """Move a speaker up (-1) or down (+1) in the order shown."""
+    links = list(session.speaker_links)
+    index = next((i for i, link in enumerate(links) if link.id == link_id), None)
+    if index is None:
+        raise ProgrammeError("no_such_speaker")
+    target = index + offset
+    if 0 <= target < len(links):
+        links[index], links[target] = links[target], links[index]
+    for position, link in enumerate(links):
+        link.position = position
+    audit.record("session.speakers_reordered", session, order=[link.person_id for link in links])
+
+
+def remove_speaker(session: Session, link_id: int) -> None:
+    link = next((l for l in session.speaker_links if l.id == link_id), None)
+    if link is None:
+        raise ProgrammeError("no_such_speaker")
+    session.speaker_links.remove(link)
+    audit.record("session.speaker_removed", session, person_id=link.person_id)
+
+
+def link_organisation(event: Event, organisation: Organisation, role: OrganiserRole) -> EventOrganisation:
+    if any(link.organisation_id == organisation.id for link in event.organisation_links):
+        raise ProgrammeError("organisation_already_linked", "organisation_id")
+    position = max((link.position for link in event.organisation_links), default=-1) + 1
+    link = EventOrganisation(event=event, organisation=organisation, role=role, position=position)
+    db.session.add(link)
+    audit.record("event.organisation_linked", event, organisation_id=organisation.id, role=role.value)
+    return link
+
+
+def unlink_organisation(event: Event, link_id: int) -> None:
+    link = next((l for l in event.organisation_links if l.id == link_id), None)
+    if link is None:
+        raise ProgrammeError("no_such_link")
+    event.organisation_links.remove(link)
+    audit.record("event.organisation_unlinked", event, organisation_id=link.organisation_id)
+
+
+def add_appointment(person: Person, appointment: Appointment) -> Appointment:
+    if appointment.valid_to is not None and appointment.valid_to < appointment.valid_from:
+        raise ProgrammeError("valid_to_before_valid_from", "valid_to")
+    appointment.person = person
+    db.session.add(appointment)
+    audit.record("person.appointment_added", person, title=appointment.title)
+    return appointment
+
+
+# ---------------------------------------------------------------- what uses a thing, before deleting it
+
+@dataclass
+class Usage:
+    """What still refers to an object; shown before the organiser confirms a deletion."""
+
+    events: list[Event] = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.events or self.sessions or self.appointments or self.people)
+
+
+def organisation_usage(organisation: Organisation) -> Usage:
+    appointments = list(db.session.scalars(
+        select(Appointment).where(Appointment.organisation_id == organisation.id)))
+    return Usage(events=[link.event for link in organisation.event_links], appointments=appointments)
+
+
+def person_usage(person: Person) -> Usage:
+    return Usage(sessions=[link.session for link in person.session_links])
+
+
+def series_usage(series: EventSeries) -> Usage:
+    return Usage(events=list(series.events))
+
+
+def stage_usage(stage: Stage) -> Usage:
+    return Usage(sessions=list(stage.sessions))
+
+
+def event_usage(event: Event) -> Usage:
+    return Usage(sessions=list(event.sessions))
+
+
+def delete(obj, action: str) -> None:
+    audit.record(action, obj, name=getattr(obj, "name", None) or getattr(obj, "title", None))
+    db.session.delete(obj)
+
+
+LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+
+
+def set_logo(organisation: Organisation, data: bytes, *, max_bytes: int, now: datetime) -> None:
+    """Accept a logo by its content, not its file name: a PNG, JPEG or WebP image within the size."""
+    if len(data) > max_bytes:
+        raise ProgrammeError("logo_too_large", "logo")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ProgrammeError("logo_not_image", "logo") from None
+    if image_format not in LOGO_FORMATS:
+        raise ProgrammeError("logo_not_image", "logo")
+    organisation.logo = data
+    organisation.logo_content_type = LOGO_FORMATS[image_format]
+    organisation.logo_updated_at = now
+
+
+def count_events() -> int:
+    return db.session.scalar(select(func.count(Event.id))) or 0

@@ -1,0 +1,1 @@
+"""Outgoing e-mail: queued in the caller's transaction, delivered by a worker after the commit."""

@@ -1,0 +1,3 @@
+from conference import create_app
+
+app = create_app()

@@ -8,6 +8,7 @@ from wtforms import (DateField, DateTimeLocalField, EmailField, IntegerField, Se
                      TextAreaField, URLField)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
+from conference.core.forms import options, stripped
 from conference.events import labels, registry_numbers
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -61,7 +62,8 @@ class EventForm(FlaskForm):
                         description=_l("Address, for on-site and hybrid events."))
     audience = TextAreaField(_l("Audience"), validators=[Length(max=2000)])
     contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
-    contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email(), Length(max=254)])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email(), Length(max=254)],
+                               filters=[stripped])
     contact_phone = StringField(_l("Contact phone"), validators=[Length(max=40)])
     registration_policy = SelectField(_l("Registration"), choices=labels.choices(labels.REGISTRATION_POLICY))
     capacity = IntegerField(_l("Places"), validators=[Optional(), NumberRange(min=0, max=1_000_000)],
@@ -70,7 +72,7 @@ class EventForm(FlaskForm):
     registration_closes_at = optional_local_datetime_field(
         _l("Registration closes"), description=_l("Left empty, registration closes when the event starts."))
     published = SelectField(_l("Visibility"), coerce=int,
-                            choices=[(0, _l("Draft: organisers only")), (1, _l("Published"))])
+                            choices=options([(0, _l("Draft: organisers only")), (1, _l("Published"))]))
 
 
 class StageForm(FlaskForm):

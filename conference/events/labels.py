@@ -1,6 +1,9 @@
 """Translatable names for the programme's enumerations."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+from conference.core.forms import options
 
 from conference.events.models import (EventFormat, EventKind, OrganisationKind, OrganiserRole,
                                       RegistrationPolicy, SessionKind, SpeakerRole)
@@ -70,5 +73,5 @@ TIMEZONE = {"Europe/Stockholm": _l("Swedish time (Europe/Stockholm)"),
             "Europe/Helsinki": _l("Finnish time (Europe/Helsinki)")}
 
 
-def choices(mapping: dict) -> list[tuple[str, object]]:
-    return [(key.value if hasattr(key, "value") else key, label) for key, label in mapping.items()]
+def choices(mapping: dict) -> list[SelectChoice]:
+    return options((key.value if hasattr(key, "value") else key, label) for key, label in mapping.items())

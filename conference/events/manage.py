@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from conference.core import audit
+from conference.core.forms import options
 from conference.core.access import can_manage_event, managed_event_filter, organiser_required, organises_all_events
 from conference.core.models import Grant, Role
 from conference.core.timeutil import local_naive, to_utc, utcnow
@@ -57,16 +58,16 @@ def render_form(template: str, form, **context):
 
 def organisation_choices():
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
-    return [(o.id, o.name) for o in organisations]
+    return options((o.id, o.name) for o in organisations)
 
 
 def person_choices():
-    return [(p.id, p.name) for p in db.session.scalars(select(Person).order_by(Person.name))]
+    return options((p.id, p.name) for p in db.session.scalars(select(Person).order_by(Person.name)))
 
 
 def series_choices():
     series = db.session.scalars(select(EventSeries).order_by(EventSeries.name))
-    return [(0, _("— none —"))] + [(s.id, s.name) for s in series]
+    return options([(0, _("— none —"))] + [(s.id, s.name) for s in series])
 
 
 # ---------------------------------------------------------------- dashboard
@@ -290,7 +291,7 @@ def delete_stage(slug, stage_id):
 
 def session_form_for(event: Event, session: Session | None) -> forms.SessionForm:
     form = forms.SessionForm()
-    form.stage_id.choices = [(0, _("— none —"))] + [(s.id, s.name) for s in event.stages]
+    form.stage_id.choices = options([(0, _("— none —"))] + [(s.id, s.name) for s in event.stages])
     if request.method == "GET":
         if session is not None:
             form.process(obj=session)
@@ -454,7 +455,7 @@ def people():
 
 def appointment_form() -> forms.AppointmentForm:
     form = forms.AppointmentForm(prefix="appointment")
-    form.organisation_id.choices = [(0, _("— none —"))] + organisation_choices()
+    form.organisation_id.choices = options([(0, _("— none —"))]) + organisation_choices()
     return form
 
 

@@ -1,0 +1,61 @@
+# The two set-up commands: `make run` (the app with demo data) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test test-sqlite test-postgres system-packages translations extract-messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d conference/translations 2>&1 | grep -v '^compiling' || true
+	@$(BIN)/pybabel compile -d conference/translations >/dev/null
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project=conference -o conference/translations/messages.pot .
+	$(BIN)/pybabel update -i conference/translations/messages.pot -d conference/translations --no-fuzzy-matching
+
+instance/secret_key:
+	mkdir -p instance
+	$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
+run: $(VENV)/.installed translations instance/secret_key
+	export SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}"; \
+	$(FLASK) db upgrade && \
+	$(FLASK) demo load --if-empty && \
+	{ $(FLASK) outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "Serving on http://127.0.0.1:$(PORT)/"; \
+	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app; }
+
+system-packages:
+	bash tests/system_packages.sh
+
+test: $(VENV)/.installed-test system-packages node_modules/.package-lock.json translations
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(BIN)/pytest
+
+test-postgres:
+	bash tests/with_postgres.sh $(BIN)/pytest -m "not browser"
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,136 @@
+import pytest
+
+from conference.extensions import db
+from tests import factories as f
+from tests.conftest import csrf_token, log_in, post_form
+from tests.pages import text_of
+
+ORGANISER_PAGES = [
+    "/manage/", "/manage/events/new", "/manage/series/", "/manage/series/new", "/manage/people/",
+    "/manage/people/new", "/manage/organisations/", "/manage/organisations/new",
+]
+
+
+@pytest.fixture
+def two_events(app):
+    with app.app_context():
+        a = f.event("event-a", title="Event A")
+        b = f.event("event-b", title="Event B")
+        f.user("a@example.org", organiser_of=[a])
+        f.user("press@example.org", press_officer_of=[a])
+        s = f.session(b, "B:s talk", b.starts_at)
+        db.session.commit()
+        return {"b_session": s.id}
+
+
+@pytest.mark.parametrize("url", ORGANISER_PAGES + ["/manage/events/event-a/", "/manage/events/event-a/edit"])
+def test_anonymous_visitors_are_sent_to_the_login(client, two_events, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_login_with_a_wrong_password_says_so_beside_the_field_and_keeps_the_address(client, two_events):
+    response = client.post("/login", data={"email": "a@example.org", "password": "wrong",
+                                           "csrf_token": csrf_token(client)})
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "E-postadressen eller lösenordet är fel." in page
+    assert 'value="a@example.org"' in response.get_data(as_text=True)
+    assert client.get("/manage/").status_code == 302
+
+
+def test_login_without_the_csrf_token_is_refused(client, two_events):
+    response = client.post("/login", data={"email": "a@example.org", "password": f.PASSWORD})
+    assert response.status_code == 400
+    assert "ladda om" in text_of(response).lower()
+    assert client.get("/manage/").status_code == 302
+
+
+def test_login_returns_to_the_page_asked_for(client, two_events):
+    response = client.post("/login?next=/manage/people/", data={
+        "email": "A@Example.org ", "password": f.PASSWORD, "csrf_token": csrf_token(client)})
+    assert response.headers["Location"] == "/manage/people/"
+
+
+def test_a_deactivated_account_cannot_log_in(client, app, two_events):
+    with app.app_context():
+        from conference.core.models import User
+        user = db.session.scalar(db.select(User).where(User.email == "a@example.org"))
+        user.active = False
+        db.session.commit()
+    response = client.post("/login", data={"email": "a@example.org", "password": f.PASSWORD,
+                                           "csrf_token": csrf_token(client)})
+    assert response.status_code == 422
+
+
+def test_logging_out_needs_a_post_with_the_token(client, two_events):
+    log_in(client, "a@example.org")
+    assert client.get("/logout").status_code == 405
+    response = post_form(client, "/logout", {})
+    assert response.status_code == 302
+    assert client.get("/manage/").status_code == 302
+
+
+def test_an_organiser_of_event_a_sees_only_event_a(client, two_events):
+    log_in(client, "a@example.org")
+    page = text_of(client.get("/manage/"))
+    assert "Event A" in page and "Event B" not in page
+    assert client.get("/manage/events/event-a/").status_code == 200
+    assert client.get("/manage/events/event-b/").status_code == 403
+    assert client.get("/manage/events/event-b/edit").status_code == 403
+
+
+def test_an_organiser_of_event_a_cannot_change_event_b(client, app, two_events):
+    log_in(client, "a@example.org")
+    response = post_form(client, "/manage/events/event-b/edit", {"title": "Hijacked"})
+    assert response.status_code == 403
+    response = post_form(client, f"/manage/events/event-b/sessions/{two_events['b_session']}/delete", {})
+    assert response.status_code == 403
+    response = post_form(client, "/manage/events/event-b/delete", {})
+    assert response.status_code == 403
+    with app.app_context():
+        from conference.events.models import Event
+        b = db.session.scalar(db.select(Event).where(Event.slug == "event-b"))
+        assert b.title == "Event B" and len(b.sessions) == 1
+
+
+def test_a_session_of_event_b_cannot_be_reached_through_event_a(client, two_events):
+    log_in(client, "a@example.org")
+    response = client.get(f"/manage/events/event-a/sessions/{two_events['b_session']}/edit")
+    assert response.status_code == 404
+
+
+def test_a_press_officer_has_no_programme_pages(client, two_events):
+    log_in(client, "press@example.org")
+    for url in ORGANISER_PAGES:
+        assert client.get(url).status_code == 403, url
+    assert client.get("/manage/events/event-a/").status_code == 403
+
+
+def test_an_administrator_sees_every_event(admin_client, two_events):
+    page = text_of(admin_client.get("/manage/"))
+    assert "Event A" in page and "Event B" in page
+    assert admin_client.get("/manage/events/event-b/").status_code == 200
+
+
+def test_an_organiser_of_all_events_sees_every_event(client, app, two_events):
+    with app.app_context():
+        f.user("all@example.org", organiser_of_all=True)
+        db.session.commit()
+    log_in(client, "all@example.org")
+    assert client.get("/manage/events/event-b/").status_code == 200
+
+
+def test_the_403_page_is_in_the_users_language(client, two_events):
+    log_in(client, "a@example.org")
+    client.get("/language/en")
+    response = client.get("/manage/events/event-b/")
+    assert "You do not have access to this page" in text_of(response)
+    client.get("/language/sv")
+    assert "Du har inte behörighet till den här sidan" in text_of(client.get("/manage/events/event-b/"))
+
+
+def test_organiser_pages_are_not_cached(client, two_events):
+    log_in(client, "a@example.org")
+    assert client.get("/manage/").headers["Cache-Control"] == "no-store"

@@ -1,0 +1,100 @@
+"""axe-core finds no WCAG 2.1 AA violation; the keyboard reaches what the mouse does."""
+
+import pytest
+from playwright.sync_api import expect
+
+from conference.events.models import SpeakerRole
+from conference.extensions import db
+from tests import factories as f
+from tests.browser.conftest import axe_violations, log_in, screenshot
+
+
+@pytest.fixture
+def published_event(app):
+    with app.app_context():
+        e = f.event("forum", title="Integrationsforum 2031", starts_at=f.local(2031, 11, 27, 9),
+                    audience="Politiker", contact_name="Anna", contact_email="press@example.org")
+        f.link(e, f.organisation())
+        karin = f.person("Karin Ekholm", ("Utrikeskorrespondent", None, f.date(2015, 1, 1), None))
+        stage = f.stage(e, "Stora salen")
+        s = f.session(e, "Global migration", f.local(2031, 11, 27, 9, 15), stage=stage,
+                      speakers=[(karin, SpeakerRole.SPEAKER)], abstract="Om migration.")
+        db.session.commit()
+        return {"session": s.id, "person": karin.id}
+
+
+@pytest.mark.parametrize("path", ["/", "/events/forum/", "session", "speaker", "/organisations/arbetsformedlingen",
+                                  "/login"])
+def test_public_pages_have_no_wcag_violations(page, published_event, path):
+    path = {"session": f"/events/forum/sessions/{published_event['session']}",
+            "speaker": f"/speakers/{published_event['person']}"}.get(path, path)
+    page.goto(path)
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/manage/", "/manage/events/new", "/manage/events/forum/",
+                                  "/manage/events/forum/edit", "session", "/manage/organisations/new",
+                                  "/manage/people/", "/manage/events/forum/delete"])
+def test_organiser_pages_have_no_wcag_violations(page, published_event, organiser, path):
+    path = {"session": f"/manage/events/forum/sessions/{published_event['session']}/edit"}.get(path, path)
+    log_in(page, *organiser)
+    page.goto(path)
+    assert axe_violations(page) == []
+
+
+def test_a_form_with_errors_has_no_wcag_violations(page, organiser):
+    log_in(page, *organiser)
+    page.goto("/manage/events/new")
+    page.get_by_role("button", name="Skapa evenemang").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    screenshot(page, "event-form-with-errors")
+    assert axe_violations(page) == []
+
+
+def test_the_skip_link_comes_first_and_moves_focus_to_the_content(page, published_event):
+    page.goto("/events/forum/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Hoppa till innehållet")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_an_organiser_can_log_in_with_the_keyboard_alone(page, organiser):
+    page.goto("/login")
+    page.get_by_label("E-postadress").focus()
+    page.keyboard.type(organiser[0])
+    page.keyboard.press("Tab")
+    page.keyboard.type(organiser[1])
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Logga in")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dina evenemang")
+
+
+def test_focus_is_visible_on_links(page, published_event):
+    page.goto("/events/forum/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
+def test_the_language_switch_works_without_javascript(browser, base_url, published_event):
+    context = browser.new_context(java_script_enabled=False, base_url=base_url, locale="sv-SE")
+    page = context.new_page()
+    page.goto("/events/forum/")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Programme")).to_be_visible()
+    context.close()
+
+
+def test_the_event_page_reads_well_on_a_phone(browser, base_url, published_event):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=base_url)
+    page = context.new_page()
+    page.goto("/events/forum/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "event-page-phone")
+    context.close()

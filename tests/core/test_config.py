@@ -1,0 +1,37 @@
+import pytest
+
+from conference import create_app
+
+
+@pytest.mark.parametrize("secret", ["", "dev", "change-me", "short"])
+def test_the_app_refuses_to_start_in_production_with_a_missing_or_weak_secret_key(monkeypatch, secret, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", secret)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_the_app_starts_in_production_with_a_strong_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "a-random-value-that-is-long-enough")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "a-random-value-that-is-long-enough"
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "sv"
+
+
+def test_a_postgres_url_is_given_the_psycopg_driver(monkeypatch):
+    from conference.config import from_environment
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example.org/conference")
+    assert from_environment("/tmp")["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.example.org/conference"
+
+
+def test_the_embedded_default_is_sqlite_under_instance(monkeypatch):
+    from conference.config import from_environment
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = from_environment("/srv/app/instance")
+    assert config["SQLALCHEMY_DATABASE_URI"] == "sqlite:////srv/app/instance/conference.sqlite"
+    assert config["MAIL_FILE_DIRECTORY"] == "/srv/app/instance/mail"

@@ -28,9 +28,9 @@ translations: $(VENV)/.installed
 	@$(BIN)/pybabel compile -d conference/translations >/dev/null
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -w 100 \
 	  --project=conference -o conference/translations/messages.pot .
-	$(BIN)/pybabel update -i conference/translations/messages.pot -d conference/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i conference/translations/messages.pot -d conference/translations --no-fuzzy-matching -w 100
 
 instance/secret_key:
 	mkdir -p instance

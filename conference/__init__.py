@@ -82,6 +82,7 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from conference.core.admin import bp as admin_bp
     from conference.core.views import bp as core_bp, register_error_pages
     from conference.events.api import bp as api_bp
     from conference.events.manage import bp as manage_bp
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(manage_bp, url_prefix="/manage")
+    app.register_blueprint(admin_bp, url_prefix="/manage/users")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # read-only GET endpoints
     register_error_pages(app)

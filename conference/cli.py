@@ -8,7 +8,8 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from conference.core.models import Grant, Role, User
+from conference.core import users
+from conference.core.models import Role
 from conference.extensions import db
 
 users_cli = AppGroup("users", help="Organiser accounts.")
@@ -16,6 +17,11 @@ demo_cli = AppGroup("demo", help="Demo data.")
 outbox_cli = AppGroup("outbox", help="Outgoing e-mail.")
 
 ROLE_CHOICES = ["admin", "organiser", "press_officer"]
+CLI_MESSAGES = {
+    "email_taken": "a user with this e-mail address exists already",
+    "password_too_short": f"the password must have at least {users.MIN_PASSWORD_LENGTH} characters",
+    "grant_exists": "the user has this role already",
+}
 
 
 def read_password(prompt_twice: bool) -> str:
@@ -44,8 +50,6 @@ def create_user(email: str, name: str, role: str, event_slug: str | None):
     email = email.strip().lower()
     if not valid_email(email):
         raise click.UsageError(f"not a valid e-mail address: {email}")
-    if db.session.scalar(select(User).where(User.email == email)):
-        raise click.UsageError(f"a user with {email} exists already")
     event_id = None
     if event_slug:
         event = db.session.scalar(select(Event).where(Event.slug == event_slug))
@@ -53,14 +57,13 @@ def create_user(email: str, name: str, role: str, event_slug: str | None):
             raise click.UsageError(f"no event with the slug {event_slug}")
         event_id = event.id
     password = read_password(prompt_twice=True)
-    if len(password) < 10:
-        raise click.UsageError("the password must have at least 10 characters")
-    user = User(email=email, name=name, is_admin=role == "admin")
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    if role != "admin":
-        db.session.add(Grant(user_id=user.id, role=Role(role), event_id=event_id))
+    try:
+        user = users.create_user(email, name, password, is_admin=role == "admin")
+        if role != "admin":
+            users.grant(user, Role(role), event_id)
+    except users.AccountError as error:
+        db.session.rollback()
+        raise click.UsageError(CLI_MESSAGES[error.code]) from None
     db.session.commit()
     click.echo(f"Created {role} {email}")
 

@@ -98,3 +98,10 @@ def test_the_event_page_reads_well_on_a_phone(browser, base_url, published_event
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "event-page-phone")
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/manage/users/", "/manage/users/new", "own"])
+def test_account_pages_have_no_wcag_violations(page, app, admin, path):
+    log_in(page, "admin@example.org", f.PASSWORD)
+    page.goto(f"/manage/users/{admin}" if path == "own" else path)
+    assert axe_violations(page) == []

@@ -35,3 +35,20 @@ def test_the_embedded_default_is_sqlite_under_instance(monkeypatch):
     config = from_environment("/srv/app/instance")
     assert config["SQLALCHEMY_DATABASE_URI"] == "sqlite:////srv/app/instance/conference.sqlite"
     assert config["MAIL_FILE_DIRECTORY"] == "/srv/app/instance/mail"
+
+
+def test_an_unexpected_error_shows_a_500_page_in_the_users_language(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 20, "PROPAGATE_EXCEPTIONS": False,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    client = app.test_client()
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Något gick fel" in response.get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    response = client.get("/boom")
+    assert "Something went wrong" in response.get_data(as_text=True)

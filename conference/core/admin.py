@@ -1,0 +1,143 @@
+"""Administrator pages: organiser accounts and their roles."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from conference.core import users
+from conference.core.access import admin_required
+from conference.core.forms import AccountForm, GrantForm, NewUserForm, options
+from conference.core.models import Role, User
+from conference.extensions import db
+
+bp = Blueprint("admin", __name__)
+
+ROLE_LABELS = {Role.ORGANISER: _l("Organiser"), Role.PRESS_OFFICER: _l("Press officer")}
+
+ACCOUNT_ERRORS = {
+    "email_taken": ("email", _l("An account with this e-mail address exists already.")),
+    "password_too_short": ("password", _l("The password must have at least 10 characters.")),
+    "grant_exists": ("role", _l("The person has this role already.")),
+    "cannot_demote_self": ("is_admin", _l("You cannot remove your own administrator rights or deactivate yourself.")),
+    "no_such_grant": (None, _l("That role had already been removed.")),
+}
+
+
+def show_account_error(form, error: users.AccountError) -> None:
+    field_name, message = ACCOUNT_ERRORS[error.code]
+    field = getattr(form, field_name, None) if field_name else None
+    if field is not None:
+        field.errors = list(field.errors) + [message]
+    else:
+        flash(message, "error")
+
+
+def grant_form() -> GrantForm:
+    from conference.events.models import Event
+
+    form = GrantForm(prefix="grant")
+    form.role.choices = options((role.value, label) for role, label in ROLE_LABELS.items())
+    events = db.session.scalars(select(Event).order_by(Event.starts_at.desc()))
+    form.event_id.choices = options([(0, _("All events"))] + [(e.id, e.title) for e in events])
+    return form
+
+
+def event_titles() -> dict[int, str]:
+    from conference.events.models import Event
+
+    return dict(db.session.execute(select(Event.id, Event.title)).all())
+
+
+def user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def render_user(user: User, form=None, new_grant_form=None, status: int = 200):
+    return render_template("admin/user.html", user=user, form=form or AccountForm(obj=user),
+                           grant_form=new_grant_form or grant_form(), role_labels=ROLE_LABELS,
+                           event_titles=event_titles()), status
+
+
+@bp.route("/")
+@admin_required
+def user_list():
+    accounts = db.session.scalars(select(User).order_by(User.email))
+    return render_template("admin/users.html", users=list(accounts), role_labels=ROLE_LABELS,
+                           event_titles=event_titles())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = users.create_user(form.email.data, form.name.data or "", form.password.data,
+                                     is_admin=form.is_admin.data)
+        except users.AccountError as error:
+            db.session.rollback()
+            show_account_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The account for %(email)s was created.", email=user.email), "success")
+            return redirect(url_for(".user", user_id=user.id))
+    return render_template("admin/new_user.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user(user_id):
+    account = user_or_404(user_id)
+    form = AccountForm(obj=account)
+    if form.validate_on_submit():
+        try:
+            users.update_account(account, name=form.name.data or "", is_admin=form.is_admin.data,
+                                 active=form.active.data, acting_user=current_user)
+            if form.new_password.data:
+                users.set_password(account, form.new_password.data)
+        except users.AccountError as error:
+            db.session.rollback()
+            show_account_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The account was saved."), "success")
+            return redirect(url_for(".user", user_id=account.id))
+    return render_user(account, form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:user_id>/grants", methods=["POST"])
+@admin_required
+def add_grant(user_id):
+    account = user_or_404(user_id)
+    form = grant_form()
+    if form.validate_on_submit():
+        try:
+            users.grant(account, Role(form.role.data), form.event_id.data or None)
+        except users.AccountError as error:
+            db.session.rollback()
+            show_account_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The role was given."), "success")
+            return redirect(url_for(".user", user_id=account.id) + "#roles")
+    return render_user(account, new_grant_form=form, status=422)
+
+
+@bp.route("/<int:user_id>/grants/<int:grant_id>/remove", methods=["POST"])
+@admin_required
+def remove_grant(user_id, grant_id):
+    from conference.events.forms import ConfirmForm
+
+    account = user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        users.revoke(account, grant_id)
+    except users.AccountError as error:
+        show_account_error(None, error)
+    else:
+        db.session.commit()
+        flash(_("The role was removed."), "success")
+    return redirect(url_for(".user", user_id=account.id) + "#roles")

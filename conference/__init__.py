@@ -78,6 +78,8 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # the web processes and the outbox worker share the file: readers must not block the writer
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 

@@ -134,3 +134,19 @@ def test_the_403_page_is_in_the_users_language(client, two_events):
 def test_organiser_pages_are_not_cached(client, two_events):
     log_in(client, "a@example.org")
     assert client.get("/manage/").headers["Cache-Control"] == "no-store"
+
+
+def test_login_attempts_are_rate_limited_per_client(tmp_path):
+    from conference import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 20, "RATELIMIT_ENABLED": True,
+                      "WTF_CSRF_ENABLED": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+    import flask_migrate
+    with app.app_context():
+        flask_migrate.upgrade()
+    client = app.test_client()
+    answers = [client.post("/login", data={"email": "a@example.org", "password": "guess"}).status_code
+               for _ in range(11)]
+    assert answers[:10] == [422] * 10
+    assert answers[10] == 429
+    assert "Vänta en minut och försök igen." in text_of(client.post("/login", data={"email": "a@example.org"}))

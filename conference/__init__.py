@@ -38,6 +38,7 @@ def _import_models() -> None:
     import conference.core.models  # noqa: F401
     import conference.events.models  # noqa: F401
     import conference.outbox.models  # noqa: F401
+    import conference.registration.models  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -89,11 +90,15 @@ def _register_blueprints(app: Flask) -> None:
     from conference.events.api import bp as api_bp
     from conference.events.manage import bp as manage_bp
     from conference.events.views import bp as events_bp
+    from conference.registration.manage import bp as registration_manage_bp
+    from conference.registration.views import bp as registration_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(admin_bp, url_prefix="/manage/users")
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(registration_manage_bp, url_prefix="/manage/events/<slug>")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # read-only GET endpoints
     register_error_pages(app)
@@ -104,6 +109,7 @@ def _register_template_helpers(app: Flask) -> None:
     from conference.core.access import can_manage_event, is_organiser
     from conference.core.i18n import LANGUAGE_NAMES
     from conference.events import labels
+    from conference.registration import labels as registration_labels
 
     app.jinja_env.filters.update(formatting.FILTERS)
 
@@ -113,6 +119,7 @@ def _register_template_helpers(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "language_names": LANGUAGE_NAMES,
             "labels": labels,
+            "registration_labels": registration_labels,
             "is_organiser": is_organiser,
             "can_manage_event": can_manage_event,
         }

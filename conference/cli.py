@@ -1,6 +1,7 @@
 """Flask commands: users, demo data, the outbox worker."""
 
 import sys
+import time
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -84,12 +85,29 @@ def load_demo(if_empty: bool):
 
 
 @outbox_cli.command("work")
-@click.option("--once", is_flag=True, help="Deliver what is due, then stop.")
-def work(once: bool):
-    """Deliver queued e-mail: over SMTP if MAIL_SERVER is set, else as .eml files under instance/mail."""
-    from conference.outbox import services
+@click.option("--once", is_flag=True, help="Do what is due, then stop.")
+@click.option("--idle-seconds", default=2.0, show_default=True, help="Pause when there is nothing to send.")
+def work(once: bool, idle_seconds: float):
+    """Deliver queued e-mail (SMTP if MAIL_SERVER is set, else .eml files) and expire unconfirmed places."""
+    from conference.core.timeutil import utcnow
+    from conference.outbox import services as outbox
+    from conference.registration import services as registration
 
-    services.work(once=once)
+    last_housekeeping = None
+    while True:
+        now = utcnow()
+        if last_housekeeping is None or (now - last_housekeeping).total_seconds() >= 60:
+            expired = registration.expire_unconfirmed(now)
+            db.session.commit()
+            if expired:
+                click.echo(f"{expired} unconfirmed registrations expired")
+            last_housekeeping = now
+        sent = outbox.deliver_due()
+        db.session.remove()
+        if once:
+            return
+        if not sent:
+            time.sleep(idle_seconds)
 
 
 def register_commands(app: Flask) -> None:

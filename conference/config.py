@@ -50,6 +50,10 @@ def from_environment(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
         "WTF_CSRF_TIME_LIMIT": None,
+        # absolute links in mail; without it, the host of the request that caused the mail
+        "BASE_URL": os.environ.get("BASE_URL", ""),
+        "PRIVACY_NOTICE_VERSION": os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11"),
+        "UNCONFIRMED_EXPIRY_HOURS": int(os.environ.get("UNCONFIRMED_EXPIRY_HOURS", "24")),
     }
 
 

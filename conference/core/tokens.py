@@ -1,14 +1,30 @@
-"""Secrets that travel in links: random, stored hashed, compared in constant time."""
+"""Secrets that travel in links: random, stored hashed, compared in constant time.
 
+A personal link must be sent again on request, so its token cannot be thrown away after the
+first mail. Each holder keeps a random nonce instead; the token is an HMAC of the nonce under
+the application's secret key. The database alone gives away no token, a lookup goes through the
+token's SHA-256, and a new nonce revokes every link made from the old one.
+"""
+
+import base64
 import hashlib
 import hmac
 import secrets
 
-TOKEN_BYTES = 24  # 192 random bits
+from flask import current_app
+
+NONCE_BYTES = 24  # 192 random bits
+# Ticket codes are typed at the door: no 0/O, 1/I/L look-alikes (as pretix does).
+TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+TICKET_LENGTH = 26  # 26 symbols of a 31-letter alphabet carry 128 bits
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    return secrets.token_urlsafe(NONCE_BYTES)
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(NONCE_BYTES)
 
 
 def hash_token(token: str) -> str:
@@ -17,3 +33,33 @@ def hash_token(token: str) -> str:
 
 def token_matches(token: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_token(token), stored_hash)
+
+
+def _mac(purpose: str, nonce: str) -> bytes:
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    return hmac.new(key, f"{purpose}:{nonce}".encode("ascii"), hashlib.sha256).digest()
+
+
+def link_token(purpose: str, nonce: str) -> str:
+    """The URL-safe token for a personal link (256 bits)."""
+    return base64.urlsafe_b64encode(_mac(purpose, nonce)).decode("ascii").rstrip("=")
+
+
+def ticket_code(nonce: str) -> str:
+    """A ticket code in the unambiguous alphabet, 128 bits, for QR codes and typing at the door."""
+    number = int.from_bytes(_mac("ticket", nonce), "big")
+    symbols = []
+    for _ in range(TICKET_LENGTH):
+        number, index = divmod(number, len(TICKET_ALPHABET))
+        symbols.append(TICKET_ALPHABET[index])
+    return "".join(symbols)
+
+
+def normalise_ticket_code(typed: str) -> str:
+    """What a person types at the door, in any case, with spaces or hyphens."""
+    return "".join(ch for ch in typed.upper() if ch.isalnum())
+
+
+def grouped(code: str, size: int = 5) -> str:
+    """ABCDE-FGHJK-…: easier to read aloud and to type."""
+    return "-".join(code[i:i + size] for i in range(0, len(code), size))

@@ -104,6 +104,7 @@ class Event(db.Model):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("seats_taken >= 0", name="seats_taken_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,6 +128,9 @@ class Event(db.Model):
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published: Mapped[bool] = mapped_column(default=False)  # drafts are seen by organisers only
+    # places held by pending and confirmed registrations; changed only by atomic UPDATEs
+    seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
+    waitlist_counter: Mapped[int] = mapped_column(default=0, server_default="0")  # last place in line handed out
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

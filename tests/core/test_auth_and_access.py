@@ -136,17 +136,30 @@ def test_organiser_pages_are_not_cached(client, two_events):
     assert client.get("/manage/").headers["Cache-Control"] == "no-store"
 
 
-def test_login_attempts_are_rate_limited_per_client(tmp_path):
+@pytest.fixture
+def limited_client(tmp_path):
+    """An app of its own with the rate limits on; they are off for the rest of the suite."""
+    import flask_migrate
+
     from conference import create_app
+    from conference.extensions import limiter
 
     app = create_app({"TESTING": True, "SECRET_KEY": "x" * 20, "RATELIMIT_ENABLED": True,
-                      "WTF_CSRF_ENABLED": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
-    import flask_migrate
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/limited.sqlite"})
     with app.app_context():
         flask_migrate.upgrade()
-    client = app.test_client()
-    answers = [client.post("/login", data={"email": "a@example.org", "password": "guess"}).status_code
-               for _ in range(11)]
+    yield app.test_client()
+    # the limiter is one object shared by every app in this process
+    limiter.reset()
+    limiter.enabled = False
+
+
+def test_login_attempts_are_rate_limited_per_client(limited_client):
+    client = limited_client
+    answers = [client.post("/login", data={"email": "a@example.org", "password": "guess",
+                                           "csrf_token": csrf_token(client)}).status_code for _ in range(11)]
     assert answers[:10] == [422] * 10
     assert answers[10] == 429
-    assert "Vänta en minut och försök igen." in text_of(client.post("/login", data={"email": "a@example.org"}))
+    refused = client.post("/login", data={"email": "a@example.org", "csrf_token": csrf_token(client)})
+    assert refused.status_code == 429
+    assert "Vänta en minut och försök igen." in text_of(refused)

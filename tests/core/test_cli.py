@@ -85,18 +85,21 @@ def test_the_outbox_worker_writes_mail_to_files_when_no_server_is_configured(app
     from email import message_from_bytes, policy
 
     from conference.outbox import services as outbox
+    from conference.outbox.compose import Mail
     from conference.outbox.models import OutboxMessage, OutboxState
 
     app.config["MAIL_FILE_DIRECTORY"] = str(tmp_path)
-    with app.app_context():
-        outbox.enqueue("anna@example.org", "Välkommen", "Hej Anna!", reply_to="press@example.org")
+    with app.test_request_context():
+        outbox.enqueue(Mail(to_name="Anna", to_address="anna@example.org", subject="Välkommen", text="Hej Anna!",
+                            html="<p>Hej Anna!</p>", reply_to="press@example.org"), kind="test")
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
     assert result.exit_code == 0, result.output
     [written] = list(tmp_path.glob("*.eml"))
     message = message_from_bytes(written.read_bytes(), policy=policy.default)
-    assert message["To"] == "anna@example.org" and message["Subject"] == "Välkommen"
-    assert message.get_content().strip() == "Hej Anna!"
+    assert message["To"] == "Anna <anna@example.org>" and message["Subject"] == "Välkommen"
+    assert message["Reply-To"] == "press@example.org"
+    assert message.get_body(("plain",)).get_content().strip() == "Hej Anna!"
     with app.app_context():
         assert db.session.scalar(select(OutboxMessage.state)) is OutboxState.SENT
 

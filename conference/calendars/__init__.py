@@ -1,0 +1,1 @@
+"""iCalendar: invitations (iTIP in iMIP mail), feeds and schedule exports."""

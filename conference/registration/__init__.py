@@ -1,0 +1,1 @@
+"""Registrations, invitations, waiting list, tickets and check-in."""

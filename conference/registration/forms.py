@@ -1,0 +1,95 @@
+"""Forms of registration."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from conference.core.forms import options, stripped
+from conference.events import labels
+
+
+class OrganisationFields:
+    """A known organisation picked from the register, or one typed in with its kind."""
+
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()],
+                                  description=_l("Pick yours, or choose “Other” and type its name below."))
+    organisation_name = StringField(_l("Other organisation"), validators=[Length(max=200)], filters=[stripped])
+    organisation_kind = SelectField(_l("Kind of organisation"), validators=[Optional()])
+
+    def validate_organisation_name(self, field):
+        if not self.organisation_id.data and not field.data:
+            raise ValidationError(_l("Pick an organisation or type its name."))
+
+    def validate_organisation_kind(self, field):
+        if not self.organisation_id.data and field.data in (None, "", "None"):
+            raise ValidationError(_l("Choose the kind of organisation."))
+
+
+class RegistrationForm(OrganisationFields, FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[stripped])
+    stakeholder_group = StringField(_l("Stakeholder group"), validators=[Length(max=100)], filters=[stripped],
+                                    description=_l("For example municipal staff, researcher, civil society."))
+    accessibility_needs = TextAreaField(
+        _l("Accessibility needs (optional)"), validators=[Length(max=2000)],
+        description=_l("Such as interpretation or a hearing loop. Only the organisers see this, and it is "
+                       "deleted first after the event."))
+    consent = BooleanField(_l("I have read the privacy notice and agree that my details are used for this event."),
+                           validators=[InputRequired(message=_l("You need to agree to register."))])
+
+
+class DetailsForm(OrganisationFields, FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
+    stakeholder_group = StringField(_l("Stakeholder group"), validators=[Length(max=100)], filters=[stripped])
+    accessibility_needs = TextAreaField(_l("Accessibility needs (optional)"), validators=[Length(max=2000)])
+
+
+class InvitationAnswerForm(OrganisationFields, FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
+    stakeholder_group = StringField(_l("Stakeholder group"), validators=[Length(max=100)], filters=[stripped])
+    accessibility_needs = TextAreaField(
+        _l("Accessibility needs (optional)"), validators=[Length(max=2000)],
+        description=_l("Such as interpretation or a hearing loop. Only the organisers see this, and it is "
+                       "deleted first after the event."))
+    consent = BooleanField(_l("I have read the privacy notice and agree that my details are used for this event."),
+                           validators=[InputRequired(message=_l("You need to agree to register."))])
+
+
+class ManualRegistrationForm(OrganisationFields, FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[stripped])
+    stakeholder_group = StringField(_l("Stakeholder group"), validators=[Length(max=100)], filters=[stripped])
+    language = SelectField(_l("Language of the e-mails"), choices=options([("sv", "Svenska"), ("fi", "Suomi"),
+                                                                           ("en", "English")]))
+
+
+class InvitationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[stripped])
+    organisation_name = StringField(_l("Organisation"), validators=[Length(max=200)], filters=[stripped])
+    stakeholder_group = StringField(_l("Stakeholder group"), validators=[Length(max=100)], filters=[stripped])
+    language = SelectField(_l("Language of the e-mails"), choices=options([("sv", "Svenska"), ("fi", "Suomi"),
+                                                                           ("en", "English")]))
+
+
+class InvitationUploadForm(FlaskForm):
+    file = FileField(_l("CSV file"), description=_l(
+        "Columns: name, email, organisation, group. The first row holds the column names. "
+        "Comma or semicolon separated, UTF-8."))
+    language = SelectField(_l("Language of the e-mails"), choices=options([("sv", "Svenska"), ("fi", "Suomi"),
+                                                                           ("en", "English")]))
+
+
+class CheckInForm(FlaskForm):
+    code = StringField(_l("Ticket code"), validators=[DataRequired(), Length(max=80)], filters=[stripped],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
+    scan = HiddenField()  # a fresh nonce per form shown; the same nonce again is the same scan
+
+
+def organisation_kind_choices():
+    return options([("", _l("— choose —"))] + [(k.value, label) for k, label in labels.ORGANISATION_KIND.items()])

@@ -1,0 +1,189 @@
+"""Invitations to invitation-only events: one by one or from a CSV file, answered from a personal link."""
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from conference.core import audit, tokens
+from conference.events.models import Event
+from conference.extensions import db
+from conference.outbox import services as outbox
+from conference.outbox.compose import Mail, external_url, render
+from conference.registration import services
+from conference.registration.models import Invitation, InvitationState
+
+INVITE = "invitation"
+MAX_ROWS = 5000
+COLUMNS = {
+    "name": ("name", "namn", "nimi"),
+    "email": ("email", "e-mail", "e-post", "epost", "sähköposti"),
+    "organisation": ("organisation", "organization", "organisaatio"),
+    "group": ("group", "grupp", "ryhmä", "stakeholder group", "intressentgrupp"),
+}
+
+
+@dataclass
+class RowProblem:
+    line: int
+    code: str  # "missing_name", "invalid_email", "duplicate_in_file"
+    value: str = ""
+
+
+@dataclass
+class UploadResult:
+    invited: list[Invitation] = field(default_factory=list)
+    already_invited: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    batch: str | None = None
+
+
+class UploadRefused(Exception):
+    """The file cannot be read as a list of invitees; `code` says why."""
+
+    def __init__(self, code: str, problems: list[RowProblem] | None = None):
+        super().__init__(code)
+        self.code = code
+        self.problems = problems or []
+
+
+def token_of(invitation: Invitation) -> str:
+    return tokens.link_token(INVITE, invitation.nonce)
+
+
+def by_token(token: str) -> Invitation | None:
+    found = db.session.scalar(select(Invitation).where(Invitation.token_hash == tokens.hash_token(token)))
+    if found is not None and tokens.token_matches(token, found.token_hash):
+        return found
+    return None
+
+
+def existing_emails(event: Event) -> set[str]:
+    return set(db.session.scalars(select(Invitation.email_normalised).where(Invitation.event_id == event.id)))
+
+
+def invite(event: Event, *, name: str, email: str, organisation_name: str = "", stakeholder_group: str = "",
+           language: str = "sv", user_id: int | None = None, batch: str | None = None) -> Invitation:
+    """Invite one person and queue the mail; an address already invited raises."""
+    normalised = services.normalise_email(email)
+    if normalised in existing_emails(event):
+        raise services.RegistrationError("already_invited")
+    invitation = Invitation(event_id=event.id, event=event, name=name.strip(), email=email.strip(),
+                            email_normalised=normalised, organisation_name=organisation_name.strip(),
+                            stakeholder_group=stakeholder_group.strip(), language=language,
+                            invited_by_user_id=user_id, batch=batch, nonce=tokens.new_nonce())
+    invitation.token_hash = tokens.hash_token(token_of(invitation))
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record("invitation.created", invitation, event_id=event.id, user_id=user_id)
+    send_invitation(invitation)
+    return invitation
+
+
+def send_invitation(invitation: Invitation) -> None:
+    event = invitation.event
+    with force_locale(invitation.language):
+        subject = gettext("Invitation: %(title)s", title=event.title)
+    text, html = render("registration/invitation", invitation.language, invitation=invitation, event=event,
+                        invitation_url=external_url("registration.invitation", token=token_of(invitation)),
+                        event_url=external_url("events.event", slug=event.slug))
+    mail = Mail(to_name=invitation.name, to_address=invitation.email, subject=subject, text=text, html=html,
+                reply_to=event.contact_email or None)
+    outbox.enqueue(mail, kind="invitation", event_id=event.id, batch=invitation.batch)
+
+
+def read_rows(data: bytes) -> list[dict]:
+    """The rows of an uploaded CSV file as dicts with our column names; raises UploadRefused."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UploadRefused("not_utf8") from None
+    if not text.strip():
+        raise UploadRefused("empty")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = [cell.strip().lower() for cell in next(reader)]
+    positions = {}
+    for column, names in COLUMNS.items():
+        position = next((i for i, cell in enumerate(header) if cell in names), None)
+        if position is not None:
+            positions[column] = position
+    if "name" not in positions or "email" not in positions:
+        raise UploadRefused("missing_columns")
+    rows = []
+    for line, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        rows.append({"line": line, **{column: (cells[i].strip() if i < len(cells) else "")
+                                      for column, i in positions.items()}})
+        if len(rows) > MAX_ROWS:
+            raise UploadRefused("too_many_rows")
+    if not rows:
+        raise UploadRefused("empty")
+    return rows
+
+
+def check_rows(rows: list[dict]) -> list[RowProblem]:
+    problems, seen = [], set()
+    for row in rows:
+        if not row["name"]:
+            problems.append(RowProblem(row["line"], "missing_name"))
+        try:
+            validate_email(row["email"], check_deliverability=False)
+        except EmailNotValidError:
+            problems.append(RowProblem(row["line"], "invalid_email", row["email"]))
+            continue
+        normalised = services.normalise_email(row["email"])
+        if normalised in seen:
+            problems.append(RowProblem(row["line"], "duplicate_in_file", row["email"]))
+        seen.add(normalised)
+    return problems
+
+
+def import_csv(event: Event, data: bytes, *, language: str, user_id: int | None) -> UploadResult:
+    """Invite everyone in the file, or nobody: any bad row refuses the whole file with its line numbers."""
+    rows = read_rows(data)
+    problems = check_rows(rows)
+    if problems:
+        raise UploadRefused("bad_rows", problems)
+    result = UploadResult(batch=secrets.token_hex(8))
+    already = existing_emails(event)
+    for row in rows:
+        if services.normalise_email(row["email"]) in already:
+            result.already_invited.append(row["email"])
+            continue
+        result.invited.append(invite(event, name=row["name"], email=row["email"],
+                                     organisation_name=row.get("organisation", ""),
+                                     stakeholder_group=row.get("group", ""), language=language,
+                                     user_id=user_id, batch=result.batch))
+    return result
+
+
+def accept(invitation: Invitation, applicant: services.Applicant, *, now: datetime, consent_version: str):
+    """The invitee says yes: a registration whose address the link has proven."""
+    if invitation.state is not InvitationState.INVITED:
+        raise services.RegistrationError("already_answered")
+    applicant.email = invitation.email
+    registration, _created = services.register(invitation.event, applicant, now=now,
+                                               consent_version=consent_version, email_confirmed=True,
+                                               invitation_id=invitation.id)
+    invitation.state = InvitationState.ACCEPTED
+    invitation.answered_at = now
+    audit.record("invitation.accepted", invitation, event_id=invitation.event_id)
+    return registration
+
+
+def decline(invitation: Invitation, *, now: datetime) -> None:
+    if invitation.state is not InvitationState.INVITED:
+        raise services.RegistrationError("already_answered")
+    invitation.state = InvitationState.DECLINED
+    invitation.answered_at = now
+    audit.record("invitation.declined", invitation, event_id=invitation.event_id)

@@ -1,0 +1,86 @@
+"""The mails of registration, each in the registrant's language, queued in the outbox."""
+
+from flask_babel import force_locale, gettext
+
+from conference.calendars import ics
+from conference.core.tokens import grouped
+from conference.outbox import services as outbox
+from conference.outbox.compose import CalendarPart, InlineImage, Mail, envelope_sender, external_url, render
+from conference.registration import tickets
+
+TICKET_CID = "ticket@conference"
+
+
+def _links(registration) -> dict:
+    from conference.registration.services import manage_token
+
+    token = manage_token(registration)
+    return {
+        "manage_url": external_url("registration.manage", token=token),
+        "confirm_url": external_url("registration.confirm", token=token),
+        "event_url": external_url("events.event", slug=registration.event.slug),
+    }
+
+
+def _subject(registration, text: str, **values) -> str:
+    with force_locale(registration.language):
+        return gettext(text, **values)
+
+
+def _send(registration, kind: str, template: str, subject: str, *, images=(), calendar=None, **context) -> None:
+    event = registration.event
+    text, html = render(f"registration/{template}", registration.language, registration=registration,
+                        event=event, **_links(registration), **context)
+    mail = Mail(to_name=registration.name, to_address=registration.email, subject=subject, text=text, html=html,
+                reply_to=event.contact_email or None, images=list(images), calendar=calendar)
+    outbox.enqueue(mail, kind=kind, event_id=event.id)
+
+
+def confirm_address(registration) -> None:
+    _send(registration, "registration.confirm_address", "confirm_address",
+          _subject(registration, "Confirm your registration for %(title)s", title=registration.event.title))
+
+
+def ics_for(registration, *, method: str = "REQUEST") -> bytes:
+    """The event as a calendar object addressed to this registrant."""
+    event = registration.event
+    return ics.invitation(
+        method=method, uid=ics.event_uid(event.id), sequence=0, summary=event.title,
+        description=event.summary, url=external_url("events.event", slug=event.slug), location=event.venue,
+        starts_at=event.starts_at, ends_at=event.ends_at, tz_name=event.timezone,
+        organizer_name=event.contact_name or event.title,
+        organizer_email=event.contact_email or envelope_sender(),
+        attendee_name=registration.name, attendee_email=registration.email)
+
+
+def confirmed(registration, *, promoted: bool = False) -> None:
+    from conference.registration.services import ticket_code
+
+    event = registration.event
+    code = ticket_code(registration)
+    calendar = ics_for(registration)
+    subject = (_subject(registration, "You have a place at %(title)s", title=event.title) if promoted
+               else _subject(registration, "Your registration for %(title)s is confirmed", title=event.title))
+    _send(registration, "registration.promoted" if promoted else "registration.confirmed", "confirmed", subject,
+          images=[InlineImage(TICKET_CID, tickets.qr_png(code))],
+          calendar=CalendarPart("REQUEST", calendar, filename="event.ics"),
+          ticket_code=grouped(code), ticket_cid=TICKET_CID, promoted=promoted)
+
+
+def promoted(registration) -> None:
+    confirmed(registration, promoted=True)
+
+
+def waitlisted(registration) -> None:
+    _send(registration, "registration.waitlisted", "waitlisted",
+          _subject(registration, "You are on the waiting list for %(title)s", title=registration.event.title))
+
+
+def cancelled(registration) -> None:
+    _send(registration, "registration.cancelled", "cancelled",
+          _subject(registration, "Your registration for %(title)s is cancelled", title=registration.event.title))
+
+
+def manage_link(registration) -> None:
+    _send(registration, "registration.link", "link",
+          _subject(registration, "Your registration for %(title)s", title=registration.event.title))

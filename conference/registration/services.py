@@ -1,0 +1,350 @@
+"""The rules of registration: places, the waiting list, personal links, tickets.
+
+Places are counted on the event row and taken or given back only by atomic conditional
+UPDATEs, so the same statements are safe on SQLite and under concurrency on PostgreSQL.
+Services never commit; mail goes to the outbox in the caller's transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+
+from conference.core import audit, tokens
+from conference.events.models import Event, Organisation, OrganisationKind, RegistrationPolicy
+from conference.events.services import RegistrationState as WindowState
+from conference.events.services import registration_state
+from conference.extensions import db
+from conference.registration import mails
+from conference.registration.models import Registration, RegistrationState
+
+MANAGE = "manage"
+
+
+class RegistrationError(Exception):
+    """A registration the rules refuse; `code` says which rule, for the view's message."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class Applicant:
+    """What a person gives when registering."""
+
+    name: str
+    email: str
+    organisation: Organisation | None = None
+    organisation_name: str = ""
+    organisation_kind: OrganisationKind | None = None
+    stakeholder_group: str = ""
+    accessibility_needs: str | None = None
+    language: str = "sv"
+
+
+def normalise_email(address: str) -> str:
+    return address.strip().lower()
+
+
+# ---------------------------------------------------------------- personal links and tickets
+
+def manage_token(registration: Registration) -> str:
+    return tokens.link_token(MANAGE, registration.manage_nonce)
+
+
+def ticket_code(registration: Registration) -> str:
+    return tokens.ticket_code(registration.manage_nonce)
+
+
+def give_new_secrets(registration: Registration) -> None:
+    """A new personal link and ticket; every earlier link and ticket stops working."""
+    registration.manage_nonce = tokens.new_nonce()
+    registration.manage_token_hash = tokens.hash_token(manage_token(registration))
+    registration.ticket_code_hash = tokens.hash_token(ticket_code(registration))
+
+
+def by_manage_token(token: str) -> Registration | None:
+    found = db.session.scalar(select(Registration).where(Registration.manage_token_hash == tokens.hash_token(token)))
+    # the lookup is by hash; the comparison of what was asked for is constant-time all the same
+    if found is not None and tokens.token_matches(token, found.manage_token_hash):
+        return found
+    return None
+
+
+def by_ticket_code(typed: str) -> Registration | None:
+    code = tokens.normalise_ticket_code(typed)
+    if len(code) != tokens.TICKET_LENGTH:
+        return None
+    return db.session.scalar(select(Registration).where(Registration.ticket_code_hash == tokens.hash_token(code)))
+
+
+def find_live(event: Event, email: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.email_normalised == normalise_email(email),
+        Registration.state.not_in([RegistrationState.CANCELLED, RegistrationState.EXPIRED])))
+
+
+# ---------------------------------------------------------------- places
+
+def take_seat(event: Event) -> bool:
+    """One atomic UPDATE: a place if one is free and nobody is waiting for it."""
+    nobody_waiting = ~exists().where(Registration.event_id == event.id,
+                                     Registration.state == RegistrationState.WAITLISTED)
+    has_room = (Event.capacity.is_(None)) | (Event.seats_taken < Event.capacity)
+    return db.session.execute(
+        update(Event).where(Event.id == event.id, has_room, nobody_waiting)
+        .values(seats_taken=Event.seats_taken + 1).execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
+def give_back_seat(event: Event) -> None:
+    db.session.execute(update(Event).where(Event.id == event.id, Event.seats_taken > 0)
+                       .values(seats_taken=Event.seats_taken - 1).execution_options(synchronize_session=False))
+
+
+def next_waitlist_position(event: Event) -> int:
+    return db.session.execute(
+        update(Event).where(Event.id == event.id).values(waitlist_counter=Event.waitlist_counter + 1)
+        .returning(Event.waitlist_counter).execution_options(synchronize_session=False)
+    ).scalar_one()
+
+
+def place(registration: Registration, event: Event, now: datetime) -> None:
+    """Give a new registration a place, or a place in line."""
+    if take_seat(event):
+        registration.state = (RegistrationState.CONFIRMED if registration.email_confirmed_at
+                              else RegistrationState.PENDING)
+        registration.seat_since = now
+    else:
+        registration.state = RegistrationState.WAITLISTED
+        registration.waitlist_position = next_waitlist_position(event)
+
+
+def pass_seat_on(event: Event, now: datetime) -> Registration | None:
+    """A place came free: the first in line takes it; with nobody waiting, the place is free."""
+    first = db.session.scalar(
+        select(Registration).where(Registration.event_id == event.id,
+                                   Registration.state == RegistrationState.WAITLISTED)
+        .order_by(Registration.waitlist_position).limit(1).with_for_update(skip_locked=True))
+    if first is None:
+        give_back_seat(event)
+        return None
+    promote(first, now)
+    return first
+
+
+def promote(registration: Registration, now: datetime) -> None:
+    registration.state = (RegistrationState.CONFIRMED if registration.email_confirmed_at
+                          else RegistrationState.PENDING)
+    registration.waitlist_position = None
+    registration.seat_since = now
+    audit.record("registration.promoted", registration, event_id=registration.event_id)
+    if registration.state is RegistrationState.CONFIRMED:
+        mails.promoted(registration)
+
+
+# ---------------------------------------------------------------- the attendee's path
+
+def check_open(event: Event, now: datetime, *, invited: bool = False) -> None:
+    if invited and event.registration_policy is RegistrationPolicy.INVITATION_ONLY:
+        if now >= (event.registration_closes_at or event.starts_at):
+            raise RegistrationError("closed")
+        return
+    state = registration_state(event, now)
+    if state is not WindowState.OPEN:
+        raise RegistrationError({WindowState.INVITATION_ONLY: "invitation_only",
+                                 WindowState.NOT_YET_OPEN: "not_yet_open"}.get(state, "closed"))
+
+
+def register(event: Event, applicant: Applicant, *, now: datetime, consent_version: str,
+             email_confirmed: bool = False, invitation_id: int | None = None,
+             added_by_user_id: int | None = None, check_window: bool = True) -> tuple[Registration, bool]:
+    """Register, or find the live registration of the same address and send its link again.
+
+    Returns the registration and whether it is new. The same answer whichever it was, so a form
+    does not tell strangers who has registered.
+    """
+    if check_window:
+        check_open(event, now, invited=invitation_id is not None)
+    existing = find_live(event, applicant.email)
+    if existing is not None:
+        mails.manage_link(existing)
+        return existing, False
+    registration = new_registration(event, applicant, now=now, consent_version=consent_version,
+                                    email_confirmed=email_confirmed, invitation_id=invitation_id,
+                                    added_by_user_id=added_by_user_id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+            db.session.flush()
+    except IntegrityError:
+        # the same address registered in a concurrent request a moment ago
+        existing = find_live(event, applicant.email)
+        if existing is None:
+            raise
+        mails.manage_link(existing)
+        return existing, False
+    place(registration, event, now)
+    audit.record("registration.created", registration, event_id=event.id, state=registration.state.value,
+                 user_id=added_by_user_id)
+    if registration.email_confirmed_at is None:
+        mails.confirm_address(registration)
+    elif registration.state is RegistrationState.CONFIRMED:
+        mails.confirmed(registration)
+    else:
+        mails.waitlisted(registration)
+    return registration, True
+
+
+def new_registration(event: Event, applicant: Applicant, *, now: datetime, consent_version: str,
+                     email_confirmed: bool, invitation_id: int | None,
+                     added_by_user_id: int | None) -> Registration:
+    organisation = applicant.organisation
+    registration = Registration(
+        event_id=event.id, event=event, name=applicant.name.strip(), email=applicant.email.strip(),
+        email_normalised=normalise_email(applicant.email),
+        organisation_id=organisation.id if organisation else None,
+        organisation_name=organisation.name if organisation else applicant.organisation_name.strip(),
+        organisation_kind=organisation.kind if organisation else applicant.organisation_kind,
+        stakeholder_group=applicant.stakeholder_group.strip(),
+        accessibility_needs=(applicant.accessibility_needs or "").strip() or None,
+        consent_version=consent_version, consent_at=now, language=applicant.language, created_at=now,
+        email_confirmed_at=now if email_confirmed else None, invitation_id=invitation_id,
+        added_by_user_id=added_by_user_id, state=RegistrationState.PENDING)
+    give_new_secrets(registration)
+    return registration
+
+
+def confirm_address(registration: Registration, now: datetime) -> None:
+    """The person followed the link in the first mail: the address is theirs."""
+    if registration.state in (RegistrationState.CANCELLED, RegistrationState.EXPIRED):
+        raise RegistrationError("no_longer_valid")
+    if registration.email_confirmed_at is not None:
+        return  # a second click changes nothing
+    registration.email_confirmed_at = now
+    audit.record("registration.address_confirmed", registration, event_id=registration.event_id)
+    if registration.state is RegistrationState.PENDING:
+        registration.state = RegistrationState.CONFIRMED
+        mails.confirmed(registration)
+    else:
+        mails.waitlisted(registration)
+
+
+def cancel(registration: Registration, now: datetime, *, by: str, user_id: int | None = None) -> bool:
+    """Cancel; a place it held goes to the first in line. Returns False if it was cancelled already."""
+    held_seat = registration.state.holds_seat
+    changed = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id,
+               Registration.state.not_in([RegistrationState.CANCELLED, RegistrationState.EXPIRED]))
+        .values(state=RegistrationState.CANCELLED, cancelled_at=now, cancelled_by=by, waitlist_position=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.refresh(registration)
+    if not changed:
+        return False
+    audit.record("registration.cancelled", registration, event_id=registration.event_id, by=by, user_id=user_id)
+    mails.cancelled(registration)
+    if held_seat:
+        pass_seat_on(registration.event, now)
+    return True
+
+
+def expire_unconfirmed(now: datetime) -> int:
+    """Unconfirmed registrations past their time give their places back."""
+    hours = current_app.config["UNCONFIRMED_EXPIRY_HOURS"]
+    stale = db.session.scalars(
+        select(Registration).where(Registration.email_confirmed_at.is_(None),
+                                   Registration.state.in_([RegistrationState.PENDING,
+                                                           RegistrationState.WAITLISTED]),
+                                   Registration.created_at < now - timedelta(hours=hours))
+        .order_by(Registration.id).with_for_update(skip_locked=True)).all()
+    for registration in stale:
+        held_seat = registration.state.holds_seat
+        registration.state = RegistrationState.EXPIRED
+        registration.cancelled_at = now
+        registration.cancelled_by = "expiry"
+        registration.waitlist_position = None
+        audit.record("registration.expired", registration, event_id=registration.event_id)
+        if held_seat:
+            db.session.flush()
+            pass_seat_on(registration.event, now)
+    return len(stale)
+
+
+def update_details(registration: Registration, *, name: str, organisation: Organisation | None,
+                   organisation_name: str, organisation_kind: OrganisationKind | None, stakeholder_group: str,
+                   accessibility_needs: str | None) -> None:
+    if registration.state in (RegistrationState.CANCELLED, RegistrationState.EXPIRED):
+        raise RegistrationError("no_longer_valid")
+    registration.name = name.strip()
+    registration.organisation_id = organisation.id if organisation else None
+    registration.organisation_name = organisation.name if organisation else organisation_name.strip()
+    registration.organisation_kind = organisation.kind if organisation else organisation_kind
+    registration.stakeholder_group = stakeholder_group.strip()
+    registration.accessibility_needs = (accessibility_needs or "").strip() or None
+    audit.record("registration.updated", registration, event_id=registration.event_id)
+
+
+def position_in_line(registration: Registration) -> int | None:
+    if registration.state is not RegistrationState.WAITLISTED:
+        return None
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count(Registration.id)).where(
+        Registration.event_id == registration.event_id, Registration.state == RegistrationState.WAITLISTED,
+        Registration.waitlist_position <= registration.waitlist_position))
+
+
+def resend_link(registration: Registration) -> None:
+    mails.manage_link(registration)
+
+
+# ---------------------------------------------------------------- the organiser's hand
+
+def move_off_waitlist(registration: Registration, now: datetime, *, user_id: int) -> None:
+    """The organiser gives a waiting person a place, over the capacity if need be."""
+    if registration.state is not RegistrationState.WAITLISTED:
+        raise RegistrationError("not_waiting")
+    db.session.execute(update(Event).where(Event.id == registration.event_id)
+                       .values(seats_taken=Event.seats_taken + 1).execution_options(synchronize_session=False))
+    audit.record("registration.moved_off_waitlist", registration, event_id=registration.event_id, user_id=user_id)
+    promote(registration, now)
+
+
+def fill_free_seats(event: Event, now: datetime) -> int:
+    """After the capacity grew: the first in line take the new places."""
+    promoted = 0
+    while True:
+        has_room = (Event.capacity.is_(None)) | (Event.seats_taken < Event.capacity)
+        took = db.session.execute(update(Event).where(Event.id == event.id, has_room)
+                                  .values(seats_taken=Event.seats_taken + 1)
+                                  .execution_options(synchronize_session=False)).rowcount == 1
+        if not took:
+            return promoted
+        if pass_seat_on(event, now) is None:
+            return promoted
+        promoted += 1
+
+
+def counts(event: Event) -> dict[str, int]:
+    from sqlalchemy import func
+
+    from conference.registration.models import CheckIn
+
+    by_state = dict(db.session.execute(
+        select(Registration.state, func.count()).where(Registration.event_id == event.id)
+        .group_by(Registration.state)).all())
+    checked_in = db.session.scalar(
+        select(func.count(CheckIn.id)).join(Registration).where(Registration.event_id == event.id,
+                                                               CheckIn.undone_at.is_(None)))
+    return {
+        "confirmed": by_state.get(RegistrationState.CONFIRMED, 0),
+        "pending": by_state.get(RegistrationState.PENDING, 0),
+        "waitlisted": by_state.get(RegistrationState.WAITLISTED, 0),
+        "cancelled": by_state.get(RegistrationState.CANCELLED, 0) + by_state.get(RegistrationState.EXPIRED, 0),
+        "checked_in": checked_in or 0,
+    }

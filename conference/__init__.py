@@ -1,5 +1,6 @@
 """The conference application: create_app() is the one place where everything is wired."""
 
+import secrets
 from pathlib import Path
 
 from flask import Flask, g, request
@@ -61,8 +62,10 @@ def _init_extensions(app: Flask) -> None:
     from conference.core.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    def load_user(cookie_id: str):
+        user_id, _, token = cookie_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and secrets.compare_digest(user.session_token, token) else None
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _enable_sqlite_foreign_keys(app)

@@ -63,3 +63,8 @@ def test_check_digit_follows_the_published_weights():
     # 7*0 + 9*1 + 10*1 + 5*2 + 8*0 + 4*3 + 2*8 = 57; 57 % 11 = 2; 11 - 2 = 9
     assert rn.y_tunnus_check_digit("0112038") == 9
     assert rn.y_tunnus_check_digit("0000006") is None
+
+
+def test_digits_from_other_scripts_are_refused():
+    assert not rn.is_valid_organisationsnummer("５５６０１６-０６８０")
+    assert not rn.is_valid_y_tunnus("０１１２０３８-９")

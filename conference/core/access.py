@@ -4,7 +4,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from conference.core.models import Grant, Role, User
 
@@ -31,7 +31,7 @@ def managed_event_filter(user: User, event_class):
         return True
     granted = select(Grant.event_id).where(Grant.user_id == user.id, Grant.role == Role.ORGANISER,
                                            Grant.event_id.is_not(None))
-    return or_(event_class.id.in_(granted))
+    return event_class.id.in_(granted)
 
 
 def organiser_required(view):

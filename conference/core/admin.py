@@ -3,12 +3,12 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from conference.core import users
 from conference.core.access import admin_required
-from conference.core.forms import AccountForm, GrantForm, NewUserForm, options
+from conference.core.forms import AccountForm, ConfirmForm, GrantForm, NewUserForm, options
 from conference.core.models import Role, User
 from conference.extensions import db
 
@@ -55,7 +55,7 @@ def user_or_404(user_id: int) -> User:
 
 
 def render_user(user: User, form=None, new_grant_form=None, status: int = 200):
-    return render_template("admin/user.html", user=user, form=form or AccountForm(obj=user),
+    return render_template("admin/user.html", user=user, form=form or AccountForm(formdata=None, obj=user),
                            grant_form=new_grant_form or grant_form(), role_labels=ROLE_LABELS,
                            event_titles=event_titles()), status
 
@@ -102,6 +102,8 @@ def user(user_id):
             show_account_error(form, error)
         else:
             db.session.commit()
+            if account.id == current_user.id:
+                login_user(account)  # a new password logs out other sessions, not this one
             flash(_("The account was saved."), "success")
             return redirect(url_for(".user", user_id=account.id))
     return render_user(account, form=form, status=422 if form.errors else 200)
@@ -128,8 +130,6 @@ def add_grant(user_id):
 @bp.route("/<int:user_id>/grants/<int:grant_id>/remove", methods=["POST"])
 @admin_required
 def remove_grant(user_id, grant_id):
-    from conference.events.forms import ConfirmForm
-
     account = user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

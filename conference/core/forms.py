@@ -22,6 +22,10 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
+class ConfirmForm(FlaskForm):
+    """A POST with CSRF and nothing else: delete, move, remove."""
+
+
 class NewUserForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
                        filters=[stripped])

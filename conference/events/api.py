@@ -65,7 +65,7 @@ def events():
 
 @bp.route("/events/<slug>")
 def event(slug):
-    event = services.published_event_by_slug(slug) or abort(404)
+    event = services.published_event_by_slug(slug, programme=True) or abort(404)
     now = utcnow()
     body = event_summary(event, now)
     body.update({
@@ -88,7 +88,3 @@ def event(slug):
     })
     return jsonify(body)
 
-
-@bp.errorhandler(404)
-def not_found(_error):
-    return jsonify({"error": "not_found"}), 404

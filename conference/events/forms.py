@@ -8,7 +8,8 @@ from wtforms import (DateField, DateTimeLocalField, EmailField, IntegerField, Se
                      TextAreaField, URLField)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
-from conference.core.forms import options, stripped
+from conference.core.forms import ConfirmForm, options, stripped  # noqa: F401 (views use forms.ConfirmForm)
+from conference.core.timeutil import wall_clock_problem
 from conference.events import labels, registry_numbers
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -25,19 +26,44 @@ PROGRAMME_ERRORS = {
     "valid_to_before_valid_from": _l("The end date must not be before the start date."),
     "no_such_speaker": _l("That speaker is no longer on the session."),
     "no_such_link": _l("That organisation is no longer linked to the event."),
-    "logo_too_large": _l("The logo is too large: at most 512 KB."),
+    "stage_name_taken": _l("This event already has a stage with that name."),
+    "slug_taken": _l("Another event already has this address."),
+    "logo_too_large": _l("The logo file is too large."),
+    "logo_too_many_pixels": _l("The logo is too large: at most 2000 × 2000 pixels."),
     "logo_not_image": _l("The logo must be a PNG, JPEG or WebP image."),
 }
 
 
+class RealWallClockTime:
+    """Refuse a local time the clocks skip in spring, or pass twice in autumn."""
+
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        tz_name = getattr(form, "timezone_name", None) or form.timezone.data
+        if tz_name not in current_app.config["SUPPORTED_TIMEZONES"]:
+            return  # the timezone field says what is wrong
+        problem = wall_clock_problem(field.data, tz_name)
+        if problem == "nonexistent":
+            raise ValidationError(_l("This time does not exist: the clocks go forward an hour that night."))
+        if problem == "ambiguous":
+            raise ValidationError(_l("This time occurs twice: the clocks go back an hour that night. "
+                                     "Choose a time outside that hour."))
+
+
 def local_datetime_field(label):
     return DateTimeLocalField(label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                              validators=[DataRequired(message=_l("Enter a date and time."))])
+                              validators=[DataRequired(message=_l("Enter a date and time.")), RealWallClockTime()])
 
 
 def optional_local_datetime_field(label, description=""):
     return DateTimeLocalField(label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                              validators=[Optional()], description=description)
+                              validators=[Optional(), RealWallClockTime()], description=description)
+
+
+def paragraphs_text(value: str | None) -> str | None:
+    """Browsers send CRLF; the pages split paragraphs on blank lines."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip() if isinstance(value, str) else value
 
 
 class SupportedTimezone:
@@ -57,10 +83,10 @@ class EventForm(FlaskForm):
                            validators=[SupportedTimezone()])
     starts_at = local_datetime_field(_l("Starts"))
     ends_at = local_datetime_field(_l("Ends"))
-    summary = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    summary = TextAreaField(_l("Description"), validators=[Length(max=20000)], filters=[paragraphs_text])
     venue = StringField(_l("Venue"), validators=[Length(max=300)],
                         description=_l("Address, for on-site and hybrid events."))
-    audience = TextAreaField(_l("Audience"), validators=[Length(max=2000)])
+    audience = TextAreaField(_l("Audience"), validators=[Length(max=2000)], filters=[paragraphs_text])
     contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
     contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email(), Length(max=254)],
                                filters=[stripped])
@@ -86,7 +112,7 @@ class SessionForm(FlaskForm):
     ends_at = local_datetime_field(_l("Ends"))
     stage_id = SelectField(_l("Stage or room"), coerce=int, validators=[Optional()])
     language = SelectField(_l("Language"), choices=labels.choices(labels.LANGUAGE))
-    abstract = TextAreaField(_l("Abstract"), validators=[Length(max=20000)])
+    abstract = TextAreaField(_l("Abstract"), validators=[Length(max=20000)], filters=[paragraphs_text])
 
 
 class SpeakerForm(FlaskForm):
@@ -96,7 +122,7 @@ class SpeakerForm(FlaskForm):
 
 class PersonForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    bio = TextAreaField(_l("Short biography"), validators=[Length(max=5000)])
+    bio = TextAreaField(_l("Short biography"), validators=[Length(max=5000)], filters=[paragraphs_text])
 
 
 class AppointmentForm(FlaskForm):
@@ -134,7 +160,7 @@ class OrganisationForm(FlaskForm):
         description=_l("Swedish organisationsnummer or Finnish Y-tunnus (optional)."))
     website = URLField(_l("Website"), validators=[Optional(), Length(max=300),
                                                   Regexp(r"^https?://", message=_l("Start with https://"))])
-    logo = FileField(_l("Logo"), description=_l("PNG, JPEG or WebP, at most 512 KB."))
+    logo = FileField(_l("Logo"))
 
 
 class EventOrganisationForm(FlaskForm):
@@ -146,8 +172,4 @@ class EventOrganisationForm(FlaskForm):
 class SeriesForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(_l("Web address (slug)"), validators=[Optional(), Length(max=80), SLUG])
-    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
-
-
-class ConfirmForm(FlaskForm):
-    """A POST with CSRF and nothing else: delete, move, remove."""
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)], filters=[paragraphs_text])

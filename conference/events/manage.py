@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -23,8 +23,11 @@ bp = Blueprint("manage", __name__)
 
 # ---------------------------------------------------------------- helpers
 
-def managed_event_or_abort(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+def managed_event_or_abort(slug: str, *, programme: bool = False) -> Event:
+    query = select(Event).where(Event.slug == slug)
+    if programme:
+        query = query.options(*services.with_programme())
+    event = db.session.scalar(query)
     if event is None:
         abort(404)
     if not can_manage_event(current_user, event):
@@ -41,6 +44,14 @@ def owned_or_404(model, object_id: int, event: Event):
 
 def get_or_404(model, object_id: int):
     return db.session.get(model, object_id) or abort(404)
+
+
+def guard_shared_entry(usage: services.Usage) -> None:
+    """Organisations, people and series are shared by events: change one only if every event it
+    shows on is yours (or you organise all events), so nobody rewrites another organiser's page."""
+    foreign = [e for e in services.events_affected(usage) if not can_manage_event(current_user, e)]
+    if foreign:
+        abort(Response(render_template("manage/not_yours.html", count=len(foreign)), 403))
 
 
 def show_error(form, error: services.ProgrammeError) -> None:
@@ -119,33 +130,21 @@ def event_model_to_form(event: Event, form: forms.EventForm) -> None:
     form.registration_closes_at.data = local_naive(event.registration_closes_at, tz) if event.registration_closes_at else None
 
 
-def slug_taken(slug: str, event_id: int | None) -> bool:
-    query = select(Event.id).where(Event.slug == slug)
-    if event_id is not None:
-        query = query.where(Event.id != event_id)
-    return db.session.scalar(query) is not None
-
-
 @bp.route("/events/new", methods=["GET", "POST"])
 @organiser_required
 def new_event():
     form = forms.EventForm()
     form.series_id.choices = series_choices()
     if form.validate_on_submit():
-        if form.slug.data and slug_taken(form.slug.data, None):
-            form.slug.errors.append(_("Another event already has this address."))
-        else:
-            event = Event()
+        event = Event()
+        with db.session.no_autoflush:
             event_form_to_model(form, event)
             try:
-                with db.session.no_autoflush:
-                    services.save_event(event, created=True)
+                services.save_event(event, created=True, creator=current_user)
             except services.ProgrammeError as error:
                 db.session.rollback()
                 show_error(form, error)
             else:
-                if not organises_all_events(current_user):
-                    db.session.add(Grant(user_id=current_user.id, role=Role.ORGANISER, event_id=event.id))
                 db.session.commit()
                 flash(_("The event was created."), "success")
                 return redirect(url_for(".event", slug=event.slug))
@@ -158,7 +157,7 @@ def new_event():
 @bp.route("/events/<slug>/")
 @organiser_required
 def event(slug):
-    event = managed_event_or_abort(slug)
+    event = managed_event_or_abort(slug, programme=True)
     return render_template("manage/event.html", event=event,
                            organisation_form=organisation_link_form(),
                            hosts=services.hosts_first(event), confirm=forms.ConfirmForm())
@@ -171,20 +170,17 @@ def edit_event(slug):
     form = forms.EventForm()
     form.series_id.choices = series_choices()
     if form.validate_on_submit():
-        if form.slug.data and slug_taken(form.slug.data, event.id):
-            form.slug.errors.append(_("Another event already has this address."))
-        else:
-            with db.session.no_autoflush:
-                event_form_to_model(form, event)
-                try:
-                    services.save_event(event, created=False)
-                except services.ProgrammeError as error:
-                    db.session.rollback()
-                    show_error(form, error)
-                else:
-                    db.session.commit()
-                    flash(_("The event was saved."), "success")
-                    return redirect(url_for(".event", slug=event.slug))
+        with db.session.no_autoflush:
+            event_form_to_model(form, event)
+            try:
+                services.save_event(event, created=False)
+            except services.ProgrammeError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("The event was saved."), "success")
+                return redirect(url_for(".event", slug=event.slug))
     elif request.method == "GET":
         event_model_to_form(event, form)
     return render_form("manage/event_form.html", form, event=event)
@@ -246,7 +242,7 @@ def unlink_organisation(slug, link_id):
         try:
             services.unlink_organisation(event, link_id)
         except services.ProgrammeError as error:
-            flash(forms.PROGRAMME_ERRORS[error.message], "error")
+            flash(forms.PROGRAMME_ERRORS.get(error.message, error.message), "error")
         else:
             db.session.commit()
             flash(_("The organisation was removed from the event."), "success")
@@ -263,15 +259,12 @@ def stage_form(slug, stage_id=None):
     stage = owned_or_404(Stage, stage_id, event) if stage_id else None
     form = forms.StageForm(obj=stage)
     if form.validate_on_submit():
-        name = form.name.data.strip()
-        if any(s.name == name and s is not stage for s in event.stages):
-            form.name.errors.append(_("This event already has a stage with that name."))
+        try:
+            services.save_stage(event, stage, form.name.data)
+        except services.ProgrammeError as error:
+            db.session.rollback()
+            show_error(form, error)
         else:
-            if stage is None:
-                stage = Stage(event=event, position=len(event.stages))
-                db.session.add(stage)
-            stage.name = name
-            audit.record("stage.saved", stage, event_id=event.id)
             db.session.commit()
             flash(_("The stage was saved."), "success")
             return redirect(url_for(".event", slug=slug) + "#stages")
@@ -289,12 +282,14 @@ def delete_stage(slug, stage_id):
 
 # ---------------------------------------------------------------- sessions
 
-def session_form_for(event: Event, session: Session | None) -> forms.SessionForm:
-    form = forms.SessionForm()
+def session_form_for(event: Event, session: Session | None, *, own_post: bool = True) -> forms.SessionForm:
+    """The session form; own_post=False when the POST being handled belongs to another form on the page."""
+    form = forms.SessionForm() if own_post else forms.SessionForm(formdata=None)
+    form.timezone_name = event.timezone
     form.stage_id.choices = options([(0, _("— none —"))] + [(s.id, s.name) for s in event.stages])
-    if request.method == "GET":
+    if request.method == "GET" or not own_post:
         if session is not None:
-            form.process(obj=session)
+            form.process(formdata=None, obj=session)
             form.kind.data = session.kind.value
             form.stage_id.data = session.stage_id or 0
             form.starts_at.data = local_naive(session.starts_at, event.timezone)
@@ -373,7 +368,7 @@ def add_speaker(slug, session_id):
             db.session.commit()
             flash(_("%(name)s was added to the session.", name=person.name), "success")
             return redirect(url_for(".session_form", slug=slug, session_id=session.id) + "#speakers")
-    session_form_ = session_form_for(event, session)
+    session_form_ = session_form_for(event, session, own_post=False)
     return render_template("manage/session_form.html", form=session_form_, event=event, session=session,
                            speaker_form=form, confirm=forms.ConfirmForm()), 422
 
@@ -392,7 +387,7 @@ def change_speaker(slug, session_id, link_id, action):
         else:
             services.move_speaker(session, link_id, -1 if action == "up" else 1)
     except services.ProgrammeError as error:
-        flash(forms.PROGRAMME_ERRORS[error.message], "error")
+        flash(forms.PROGRAMME_ERRORS.get(error.message, error.message), "error")
     else:
         db.session.commit()
     return redirect(url_for(".session_form", slug=slug, session_id=session.id) + "#speakers")
@@ -412,12 +407,13 @@ def series_list():
 @organiser_required
 def series_form(series_id=None):
     series = get_or_404(EventSeries, series_id) if series_id else None
+    if series is not None:
+        guard_shared_entry(services.series_usage(series))
     form = forms.SeriesForm(obj=series)
     if form.validate_on_submit():
         slug = form.slug.data or services.unique_slug(EventSeries, form.name.data,
                                                        exclude_id=series.id if series else None)
-        clash = db.session.scalar(select(EventSeries.id).where(EventSeries.slug == slug))
-        if clash is not None and (series is None or clash != series.id):
+        if services.slug_taken(EventSeries, slug, series.id if series else None):
             form.slug.errors.append(_("Another series already has this address."))
         else:
             if series is None:
@@ -437,6 +433,7 @@ def series_form(series_id=None):
 @organiser_required
 def delete_series(series_id):
     series = get_or_404(EventSeries, series_id)
+    guard_shared_entry(services.series_usage(series))
     return confirm_delete(series, series.name, services.series_usage(series), "series.deleted",
                           cancel_url=url_for(".series_list"), done_url=url_for(".series_list"))
 
@@ -450,7 +447,8 @@ def people():
     search = request.args.get("q", "").strip()
     if search:
         query = query.where(Person.name.ilike(f"%{search}%"))
-    return render_template("manage/people.html", people=list(db.session.scalars(query)), search=search)
+    return render_template("manage/people.html", people=list(db.session.scalars(query)), search=search,
+                           current_appointment=services.appointment_on, today=utcnow().date())
 
 
 def appointment_form() -> forms.AppointmentForm:
@@ -464,6 +462,8 @@ def appointment_form() -> forms.AppointmentForm:
 @organiser_required
 def person_form(person_id=None):
     person = get_or_404(Person, person_id) if person_id else None
+    if person is not None and request.method == "POST":
+        guard_shared_entry(services.person_usage(person))
     form = forms.PersonForm(obj=person)
     if form.validate_on_submit():
         created = person is None
@@ -486,6 +486,7 @@ def person_form(person_id=None):
 @organiser_required
 def add_appointment(person_id):
     person = get_or_404(Person, person_id)
+    guard_shared_entry(services.person_usage(person))
     form = appointment_form()
     if form.validate_on_submit():
         appointment = Appointment(title=form.title.data.strip(),
@@ -501,7 +502,7 @@ def add_appointment(person_id):
             db.session.commit()
             flash(_("The appointment was added."), "success")
             return redirect(url_for(".person_form", person_id=person.id) + "#appointments")
-    return render_template("manage/person_form.html", form=forms.PersonForm(obj=person), person=person,
+    return render_template("manage/person_form.html", form=forms.PersonForm(formdata=None, obj=person), person=person,
                            appointment_form=form, confirm=forms.ConfirmForm()), 422
 
 
@@ -511,6 +512,7 @@ def delete_appointment(person_id, appointment_id):
     appointment = get_or_404(Appointment, appointment_id)
     if appointment.person_id != person_id:
         abort(404)
+    guard_shared_entry(services.person_usage(appointment.person))
     if forms.ConfirmForm().validate_on_submit():
         services.delete(appointment, "appointment.deleted")
         db.session.commit()
@@ -522,6 +524,7 @@ def delete_appointment(person_id, appointment_id):
 @organiser_required
 def delete_person(person_id):
     person = get_or_404(Person, person_id)
+    guard_shared_entry(services.person_usage(person))
     return confirm_delete(person, person.name, services.person_usage(person), "person.deleted",
                           cancel_url=url_for(".people"), done_url=url_for(".people"))
 
@@ -540,15 +543,18 @@ def organisations():
 @organiser_required
 def organisation_form(organisation_id=None):
     organisation = get_or_404(Organisation, organisation_id) if organisation_id else None
+    if organisation is not None and request.method == "POST":
+        guard_shared_entry(services.organisation_usage(organisation))
     form = forms.OrganisationForm(obj=organisation)
+    form.logo.description = _("PNG, JPEG or WebP, at most %(size)s KB and 2000 × 2000 pixels.",
+                              size=current_app.config["LOGO_MAX_BYTES"] // 1024)
     if request.method == "GET" and organisation is not None:
         form.kind.data = organisation.kind.value
     if form.validate_on_submit():
         own_id = organisation.id if organisation else None
         slug = form.slug.data or services.unique_slug(Organisation, form.name.data, exclude_id=own_id)
         number = form.registry_number.parsed
-        if db.session.scalar(select(Organisation.id).where(Organisation.slug == slug,
-                                                           Organisation.id != (own_id or 0))):
+        if services.slug_taken(Organisation, slug, own_id):
             form.slug.errors.append(_("Another organisation already has this address."))
         elif number and db.session.scalar(select(Organisation.id).where(
                 Organisation.registry_number == number.normalised, Organisation.id != (own_id or 0))):
@@ -585,6 +591,7 @@ def organisation_form(organisation_id=None):
 @organiser_required
 def delete_organisation(organisation_id):
     organisation = get_or_404(Organisation, organisation_id)
+    guard_shared_entry(services.organisation_usage(organisation))
     return confirm_delete(organisation, organisation.name, services.organisation_usage(organisation),
                           "organisation.deleted", cancel_url=url_for(".organisations"),
                           done_url=url_for(".organisations"))

@@ -3,8 +3,8 @@
 import re
 from dataclasses import dataclass
 
-SWEDISH = re.compile(r"^(\d{6})-?(\d{4})$")
-FINNISH = re.compile(r"^(\d{6,7})-(\d)$")
+SWEDISH = re.compile(r"^([0-9]{6})-?([0-9]{4})$")
+FINNISH = re.compile(r"^([0-9]{6,7})-([0-9])$")
 Y_TUNNUS_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 
 

@@ -10,8 +10,12 @@ from datetime import date, datetime
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.exc import IntegrityError
 
 from conference.core import audit
+from conference.core.access import organises_all_events
+from conference.core.models import Grant, Role
 from conference.core.timeutil import local_date
 from conference.events.models import (Appointment, Event, EventOrganisation, EventSeries, Organisation,
                                       OrganiserRole, Person, RegistrationPolicy, Session, SessionSpeaker,
@@ -38,7 +42,7 @@ class ProgrammeError(ValueError):
 
 # ---------------------------------------------------------------- slugs
 
-def slugify(text: str, max_length: int = 70) -> str:
+def slugify(text: str, max_length: int = 72) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     return slug[:max_length].strip("-") or "item"
@@ -58,8 +62,23 @@ def unique_slug(model, text: str, *, exclude_id: int | None = None) -> str:
 
 # ---------------------------------------------------------------- public reading
 
-def published_event_by_slug(slug: str) -> Event | None:
-    return db.session.scalar(select(Event).where(Event.slug == slug, Event.published.is_(True)))
+def with_programme():
+    """Load what an event page shows in a handful of queries, not one per speaker."""
+    return (
+        selectinload(Event.sessions).selectinload(Session.speaker_links).selectinload(SessionSpeaker.person)
+        .selectinload(Person.appointments).joinedload(Appointment.organisation),
+        selectinload(Event.sessions).joinedload(Session.stage),
+        selectinload(Event.organisation_links).joinedload(EventOrganisation.organisation),
+        selectinload(Event.stages),
+        joinedload(Event.series),
+    )
+
+
+def published_event_by_slug(slug: str, *, programme: bool = False) -> Event | None:
+    query = select(Event).where(Event.slug == slug, Event.published.is_(True))
+    if programme:
+        query = query.options(*with_programme())
+    return db.session.scalar(query)
 
 
 def upcoming_events(now: datetime) -> list[Event]:
@@ -149,6 +168,36 @@ def hosts_first(event: Event) -> list[EventOrganisation]:
 
 # ---------------------------------------------------------------- changing the programme
 
+def add_or_refuse(obj, code: str, field_name: str) -> None:
+    """Add a row whose uniqueness the database guards; a duplicate (a form posted twice) is refused."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(obj)
+            db.session.flush()
+    except IntegrityError:
+        raise ProgrammeError(code, field_name) from None
+
+
+def save_stage(event: Event, stage: Stage | None, name: str) -> Stage:
+    name = name.strip()
+    if any(s.name == name and s is not stage for s in event.stages):
+        raise ProgrammeError("stage_name_taken", "name")
+    if stage is None:
+        stage = Stage(event_id=event.id, name=name, position=len(event.stages))
+        add_or_refuse(stage, "stage_name_taken", "name")
+        db.session.expire(event, ["stages"])
+    else:
+        stage.name = name
+    audit.record("stage.saved", stage, event_id=event.id)
+    return stage
+
+
+def slug_taken(model, slug: str, own_id: int | None) -> bool:
+    query = select(model.id).where(model.slug == slug)
+    if own_id is not None:
+        query = query.where(model.id != own_id)
+    return db.session.scalar(query) is not None
+
 def check_event_times(event: Event) -> None:
     if event.ends_at <= event.starts_at:
         raise ProgrammeError("ends_before_start", "ends_at")
@@ -167,11 +216,16 @@ def check_session_times(session: Session, event: Event) -> None:
         raise ProgrammeError("session_outside_event", "starts_at")
 
 
-def save_event(event: Event, *, created: bool) -> Event:
+def save_event(event: Event, *, created: bool, creator=None) -> Event:
+    """Check and save an event; its creator, unless organiser of every event already, organises it."""
     check_event_times(event)
+    if event.slug and slug_taken(Event, event.slug, event.id):
+        raise ProgrammeError("slug_taken", "slug")
     if created:
-        event.slug = unique_slug(Event, event.slug or event.title)
-        db.session.add(event)
+        event.slug = event.slug or unique_slug(Event, event.title)
+        add_or_refuse(event, "slug_taken", "slug")
+        if creator is not None and not organises_all_events(creator):
+            db.session.add(Grant(user_id=creator.id, role=Role.ORGANISER, event_id=event.id))
     audit.record("event.created" if created else "event.updated", event)
     return event
 
@@ -191,8 +245,9 @@ def add_speaker(session: Session, person: Person, role: SpeakerRole) -> SessionS
     if any(link.person_id == person.id for link in session.speaker_links):
         raise ProgrammeError("speaker_already_on_session", "person_id")
     position = max((link.position for link in session.speaker_links), default=-1) + 1
-    link = SessionSpeaker(session=session, person=person, role=role, position=position)
-    db.session.add(link)
+    link = SessionSpeaker(session_id=session.id, person_id=person.id, role=role, position=position)
+    add_or_refuse(link, "speaker_already_on_session", "person_id")
+    db.session.expire(session, ["speaker_links"])
     audit.record("session.speaker_added", session, person_id=person.id, role=role.value)
     return link
 
@@ -223,8 +278,9 @@ def link_organisation(event: Event, organisation: Organisation, role: OrganiserR
     if any(link.organisation_id == organisation.id for link in event.organisation_links):
         raise ProgrammeError("organisation_already_linked", "organisation_id")
     position = max((link.position for link in event.organisation_links), default=-1) + 1
-    link = EventOrganisation(event=event, organisation=organisation, role=role, position=position)
-    db.session.add(link)
+    link = EventOrganisation(event_id=event.id, organisation_id=organisation.id, role=role, position=position)
+    add_or_refuse(link, "organisation_already_linked", "organisation_id")
+    db.session.expire(event, ["organisation_links"])
     audit.record("event.organisation_linked", event, organisation_id=organisation.id, role=role.value)
     return link
 
@@ -261,6 +317,14 @@ class Usage:
         return bool(self.events or self.sessions or self.appointments or self.people)
 
 
+def events_affected(usage: Usage) -> set[Event]:
+    """Every event whose public page would change with the object."""
+    affected = set(usage.events) | {session.event for session in usage.sessions}
+    for appointment in usage.appointments:
+        affected |= {link.session.event for link in appointment.person.session_links}
+    return affected
+
+
 def organisation_usage(organisation: Organisation) -> Usage:
     appointments = list(db.session.scalars(
         select(Appointment).where(Appointment.organisation_id == organisation.id)))
@@ -289,21 +353,31 @@ def delete(obj, action: str) -> None:
 
 
 LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+LOGO_MAX_PIXELS = 2000
 
 
 def set_logo(organisation: Organisation, data: bytes, *, max_bytes: int, now: datetime) -> None:
-    """Accept a logo by its content, not its file name: a PNG, JPEG or WebP image within the size."""
+    """Accept a logo by its content, not its file name, and store it re-encoded.
+
+    Re-encoding drops metadata and anything hidden behind the image data; the pixel limit
+    keeps a small file from unpacking into an enormous picture in visitors' browsers.
+    """
     if len(data) > max_bytes:
         raise ProgrammeError("logo_too_large", "logo")
     try:
         with Image.open(io.BytesIO(data)) as image:
             image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            if image_format not in LOGO_FORMATS:
+                raise ProgrammeError("logo_not_image", "logo")
+            if max(image.size) > LOGO_MAX_PIXELS:
+                raise ProgrammeError("logo_too_many_pixels", "logo")
+            image.load()
+            cleaned = io.BytesIO()
+            save_options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {"optimize": True}
+            image.save(cleaned, format=image_format, **save_options)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise ProgrammeError("logo_not_image", "logo") from None
-    if image_format not in LOGO_FORMATS:
-        raise ProgrammeError("logo_not_image", "logo")
-    organisation.logo = data
+    organisation.logo = cleaned.getvalue()
     organisation.logo_content_type = LOGO_FORMATS[image_format]
     organisation.logo_updated_at = now
 

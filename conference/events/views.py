@@ -24,7 +24,7 @@ def index():
 
 @bp.route("/events/<slug>/")
 def event(slug):
-    event = public_event_or_404(slug)
+    event = services.published_event_by_slug(slug, programme=True) or abort(404)
     return render_template("events/event.html", event=event,
                            programme=services.programme_by_day_and_stage(event),
                            organisers=services.hosts_first(event),

@@ -93,3 +93,18 @@ def test_a_press_officer_role_can_be_given_for_an_event(admin_client, app):
                                                                 "grant-event_id": event_id})
     with app.app_context():
         assert db.session.scalar(select(Grant.role)) is Role.PRESS_OFFICER
+
+
+def test_a_failed_role_grant_keeps_the_account_form_as_it_was(admin_client, app):
+    with app.app_context():
+        e = f.event("forum")
+        u = f.user("o@example.org", admin=True)
+        db.session.commit()
+        user_id, event_id = u.id, e.id
+    post_form(admin_client, f"/manage/users/{user_id}/grants", {"grant-role": "organiser", "grant-event_id": event_id})
+    response = post_form(admin_client, f"/manage/users/{user_id}/grants",
+                         {"grant-role": "organiser", "grant-event_id": event_id})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="is_admin" name="is_admin" type="checkbox" value="y"' in html and 'id="active"' in html
+    assert html.count("checked") >= 2

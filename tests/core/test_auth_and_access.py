@@ -163,3 +163,44 @@ def test_login_attempts_are_rate_limited_per_client(limited_client):
     refused = client.post("/login", data={"email": "a@example.org", "csrf_token": csrf_token(client)})
     assert refused.status_code == 429
     assert "Vänta en minut och försök igen." in text_of(refused)
+
+
+@pytest.mark.parametrize("url", ["/events/a%00b/", "/organisations/a%00b", "/api/v1/events/a%00b", "/?q=%00"])
+def test_a_nul_byte_in_the_address_is_a_bad_request(client, url):
+    assert client.get(url).status_code == 400
+
+
+def test_a_nul_byte_in_a_form_is_a_bad_request(admin_client, app):
+    response = post_form(admin_client, "/manage/people/new", {"name": "Eva\x00", "bio": ""})
+    assert response.status_code == 400
+
+
+def test_a_password_change_logs_out_the_other_sessions(admin_client, app, two_events):
+    other = app.test_client()
+    log_in(other, "a@example.org")
+    with app.app_context():
+        from conference.core.models import User
+        user_id = db.session.scalar(db.select(User.id).where(User.email == "a@example.org"))
+    response = post_form(admin_client, f"/manage/users/{user_id}",
+                         {"name": "A", "active": "y", "new_password": "ett helt nytt lösenord"})
+    assert response.status_code == 302
+    assert other.get("/manage/").status_code == 302  # sent to the login
+    log_in(other, "a@example.org", "ett helt nytt lösenord")
+    assert other.get("/manage/").status_code == 200
+
+
+def test_an_administrator_changing_their_own_password_stays_logged_in(admin_client, admin):
+    post_form(admin_client, f"/manage/users/{admin}", {"name": "Admin", "is_admin": "y", "active": "y",
+                                                       "new_password": "ett helt nytt lösenord"})
+    assert admin_client.get("/manage/").status_code == 200
+
+
+def test_a_press_officer_lands_on_the_start_page_after_login(client, two_events):
+    response = log_in(client, "press@example.org")
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_api_addresses_answer_in_json(client):
+    response = client.get("/api/v1/finns-inte")
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "not_found"}

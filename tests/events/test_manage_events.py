@@ -235,3 +235,44 @@ def test_deleting_a_stage_keeps_its_sessions_without_a_stage(admin_client, app):
     with app.app_context():
         assert count(Stage) == 0
         assert db.session.scalar(select(Session.stage_id)) is None
+
+
+@pytest.mark.parametrize("starts_at, expected", [
+    ("2031-03-30T02:30", "Den här tiden finns inte"),     # clocks go forward at 02:00 in Stockholm
+    ("2031-10-26T02:30", "Den här tiden inträffar två gånger"),  # clocks go back at 03:00
+])
+def test_a_wall_clock_time_that_does_not_exist_or_occurs_twice_is_refused(admin_client, app, starts_at, expected):
+    response = post_form(admin_client, "/manage/events/new",
+                         {**EVENT_FORM, "starts_at": starts_at, "ends_at": starts_at[:10] + "T12:00"})
+    assert response.status_code == 422
+    assert expected in text_of(response)
+    with app.app_context():
+        assert count(Event) == 0
+
+
+def test_paragraphs_typed_in_a_browser_are_kept_apart(admin_client, app):
+    post_form(admin_client, "/manage/events/new", {**EVENT_FORM, "summary": "Första stycket.\r\n\r\nAndra stycket."})
+    html = admin_client.get("/events/integrationsforum-2031/").get_data(as_text=True)
+    assert "<p>Första stycket.</p>" in html and "<p>Andra stycket.</p>" in html
+
+
+def test_a_failed_speaker_addition_keeps_the_session_form_filled(admin_client, app):
+    with app.app_context():
+        e = f.event("forum")
+        p = f.person("Karin")
+        s = f.session(e, "Panelen", f.local(2030, 11, 26, 10), speakers=[(p, SpeakerRole.SPEAKER)])
+        db.session.commit()
+        ids = (s.id, p.id)
+    response = post_form(admin_client, f"/manage/events/forum/sessions/{ids[0]}/speakers",
+                         {"speaker-person_id": ids[1], "speaker-role": "speaker"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'value="Panelen"' in html and 'value="2030-11-26T10:00"' in html
+
+
+def test_a_multi_day_event_shows_its_last_day(client, app):
+    with app.app_context():
+        f.event("tva-dagar", title="Två dagar", starts_at=f.local(2030, 5, 6, 9), hours=32)
+        db.session.commit()
+    page = text_of(client.get("/events/tva-dagar/"))
+    assert "tisdag 7 maj 2030" in page and "17:00" in page

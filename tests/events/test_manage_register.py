@@ -69,9 +69,24 @@ def test_a_logo_is_checked_by_content_and_shown_on_the_public_page(admin_client,
                          content_type="multipart/form-data")
     assert response.status_code == 302
     logo = admin_client.get("/organisations/migrationsverket/logo")
-    assert logo.mimetype == "image/png" and logo.data == png
-    assert "/organisations/migrationsverket/logo" in admin_client.get("/organisations/migrationsverket").get_data(
+    assert logo.mimetype == "image/png"
+    with Image.open(BytesIO(logo.data)) as served:  # re-encoded, so compare the picture, not the bytes
+        assert (served.format, served.size) == ("PNG", (64, 32))
+    assert "/organisations/migrationsverket/logo?v=" in admin_client.get("/organisations/migrationsverket").get_data(
         as_text=True)
+
+
+def test_a_tiny_file_claiming_an_enormous_picture_is_refused(admin_client, app):
+    header = image_bytes("PNG", size=(1, 1))
+    # rewrite the IHDR width and height to 20000 x 20000: a decompression bomb of 200 bytes
+    bomb = header[:16] + (20000).to_bytes(4, "big") + (20000).to_bytes(4, "big") + header[24:]
+    response = post_form(admin_client, "/manage/organisations/new",
+                         {**ORGANISATION_FORM, "logo": (BytesIO(bomb), "logo.png")},
+                         content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert 'id="logo-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert count(Organisation) == 0
 
 
 @pytest.mark.parametrize("content, filename", [

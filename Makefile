@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-sqlite test-postgres system-packages translations extract-messages bench clean
+.PHONY: run test vendor-js test-sqlite test-postgres system-packages translations extract-messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
+# Browser libraries come from the npm registry and are served from static/, never committed.
+vendor-js: static/js/vendor/jsQR.js
+
+static/js/vendor/jsQR.js: node_modules/.package-lock.json
+	mkdir -p $(@D)
+	cp node_modules/jsqr/dist/jsQR.js $@
+
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d conference/translations 2>&1 | grep -v '^compiling' || true
 	@$(BIN)/pybabel compile -d conference/translations >/dev/null
@@ -36,7 +43,7 @@ instance/secret_key:
 	mkdir -p instance
 	$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
-run: $(VENV)/.installed translations instance/secret_key
+run: $(VENV)/.installed node_modules/.package-lock.json vendor-js translations instance/secret_key
 	export SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}"; \
 	$(FLASK) db upgrade && \
 	$(FLASK) demo load --if-empty && \
@@ -47,7 +54,7 @@ run: $(VENV)/.installed translations instance/secret_key
 system-packages:
 	bash tests/system_packages.sh
 
-test: $(VENV)/.installed-test system-packages node_modules/.package-lock.json translations
+test: $(VENV)/.installed-test system-packages node_modules/.package-lock.json vendor-js translations
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

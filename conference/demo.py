@@ -66,8 +66,12 @@ def load(today: date | None = None) -> str:
     workshop = _municipal_workshop(orgs, people, today)
     consultation = _consultation_cycle(orgs, people, today)
     _demo_user()
+    db.session.flush()
+    registered = _demo_registrations(coming_forum, orgs, today)
+    invited = _demo_invitations(workshop)
     events = [forum_2020, coming_forum, workshop, *consultation]
-    return (f"Loaded {len(events)} events, {len(orgs)} organisations and {len(people)} people.\n"
+    return (f"Loaded {len(events)} events, {len(orgs)} organisations, {len(people)} people, "
+            f"{registered} registrations and {invited} invitations.\n"
             f"Log in at /login as {DEMO_LOGIN[0]} with the password {DEMO_LOGIN[1]}")
 
 
@@ -263,3 +267,45 @@ def _demo_user() -> None:
     user = User(email=email, name="Demo-arrangör", is_admin=True)
     user.set_password(password)
     db.session.add(user)
+
+
+DEMO_FIRST_NAMES = ["Anna", "Erik", "Maria", "Johan", "Fatima", "Lars", "Sara", "Ahmed", "Karin", "Mikko",
+                    "Elin", "Omar", "Lena", "Per", "Aino", "Hassan", "Ida", "Nils", "Leila", "Jonas"]
+DEMO_LAST_NAMES = ["Lund", "Berg", "Holm", "Nyberg", "Ali", "Virtanen", "Sjöberg", "Khalil", "Ek", "Strand"]
+
+
+def _demo_registrations(event: Event, orgs, today: date) -> int:
+    """Registrations spread over the past week, so the lists and charts have something to show."""
+    from conference.registration import services
+
+    kinds = [OrganisationKind.MUNICIPALITY, OrganisationKind.AUTHORITY, OrganisationKind.NGO,
+             OrganisationKind.REGION, OrganisationKind.RESEARCH]
+    known = [orgs["af"], orgs["mv"], orgs["vgr"], orgs["ngo"], None]
+    start = datetime.combine(today - timedelta(days=7), time(8), tzinfo=STOCKHOLM)
+    count = 36
+    for n in range(count):
+        name = f"{DEMO_FIRST_NAMES[n % len(DEMO_FIRST_NAMES)]} {DEMO_LAST_NAMES[n % len(DEMO_LAST_NAMES)]}"
+        organisation = known[n % len(known)]
+        applicant = services.Applicant(
+            name=name, email=f"deltagare{n + 1}@example.org", organisation=organisation,
+            organisation_name="" if organisation else f"Exempelkommun {n % 7 + 1}",
+            organisation_kind=None if organisation else kinds[n % len(kinds)],
+            stakeholder_group=["Tjänsteperson", "Politiker", "Civilsamhälle", "Forskare"][n % 4],
+            accessibility_needs="Teckenspråkstolk" if n % 12 == 5 else None)
+        registration, _ = services.register(event, applicant, now=start + timedelta(hours=4.5 * n),
+                                            consent_version="demo", email_confirmed=n < count - 2,
+                                            check_window=False)
+        if n % 15 == 14:
+            services.cancel(registration, start + timedelta(hours=4.5 * n + 20), by="self")
+    return count
+
+
+def _demo_invitations(event: Event) -> int:
+    from conference.registration import invitations
+
+    people = [("Kerstin Åberg", "Exempelkommun 1"), ("Ali Rahimi", "Exempelkommun 2"),
+              ("Tiina Salo", "Exempelkommun 3"), ("Gustav Ek", "Exempelkommun 4")]
+    for n, (name, organisation) in enumerate(people, start=1):
+        invitations.invite(event, name=name, email=f"inbjuden{n}@example.org", organisation_name=organisation,
+                           stakeholder_group="Kommuner")
+    return len(people)

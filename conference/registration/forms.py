@@ -16,7 +16,8 @@ class OrganisationFields:
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()],
                                   description=_l("Pick yours, or choose “Other” and type its name below."))
     organisation_name = StringField(_l("Other organisation"), validators=[Length(max=200)], filters=[stripped])
-    organisation_kind = SelectField(_l("Kind of organisation"), validators=[Optional()])
+    # no Optional(): it would stop the chain before validate_organisation_kind runs
+    organisation_kind = SelectField(_l("Kind of organisation"))
 
     def validate_organisation_name(self, field):
         if not self.organisation_id.data and not field.data:

@@ -22,9 +22,10 @@ def _links(registration) -> dict:
     }
 
 
-def _subject(registration, text: str, **values) -> str:
+def _subject(registration, translated) -> str:
+    """The subject in the registrant's language; `translated` calls gettext with a literal, for extraction."""
     with force_locale(registration.language):
-        return gettext(text, **values)
+        return translated(registration.event.title)
 
 
 def _send(registration, kind: str, template: str, subject: str, *, images=(), calendar=None, **context) -> None:
@@ -38,7 +39,7 @@ def _send(registration, kind: str, template: str, subject: str, *, images=(), ca
 
 def confirm_address(registration) -> None:
     _send(registration, "registration.confirm_address", "confirm_address",
-          _subject(registration, "Confirm your registration for %(title)s", title=registration.event.title))
+          _subject(registration, lambda title: gettext("Confirm your registration for %(title)s", title=title)))
 
 
 def ics_for(registration, *, method: str = "REQUEST") -> bytes:
@@ -59,8 +60,10 @@ def confirmed(registration, *, promoted: bool = False) -> None:
     event = registration.event
     code = ticket_code(registration)
     calendar = ics_for(registration)
-    subject = (_subject(registration, "You have a place at %(title)s", title=event.title) if promoted
-               else _subject(registration, "Your registration for %(title)s is confirmed", title=event.title))
+    subject = (_subject(registration, lambda title: gettext("You have a place at %(title)s", title=title))
+               if promoted else
+               _subject(registration, lambda title: gettext("Your registration for %(title)s is confirmed",
+                                                            title=title)))
     _send(registration, "registration.promoted" if promoted else "registration.confirmed", "confirmed", subject,
           images=[InlineImage(TICKET_CID, tickets.qr_png(code))],
           calendar=CalendarPart("REQUEST", calendar, filename="event.ics"),
@@ -73,14 +76,14 @@ def promoted(registration) -> None:
 
 def waitlisted(registration) -> None:
     _send(registration, "registration.waitlisted", "waitlisted",
-          _subject(registration, "You are on the waiting list for %(title)s", title=registration.event.title))
+          _subject(registration, lambda title: gettext("You are on the waiting list for %(title)s", title=title)))
 
 
 def cancelled(registration) -> None:
     _send(registration, "registration.cancelled", "cancelled",
-          _subject(registration, "Your registration for %(title)s is cancelled", title=registration.event.title))
+          _subject(registration, lambda title: gettext("Your registration for %(title)s is cancelled", title=title)))
 
 
 def manage_link(registration) -> None:
     _send(registration, "registration.link", "link",
-          _subject(registration, "Your registration for %(title)s", title=registration.event.title))
+          _subject(registration, lambda title: gettext("Your registration for %(title)s", title=title)))

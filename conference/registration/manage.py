@@ -65,7 +65,7 @@ def registration_list(slug):
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     return render_template("registration/manage/list.html", event=event, registrations=rows,
-                           counts=services.counts(event), state=state, search=search, page=page, total=total,
+                           counts=services.counts(event), ranks=services.waitlist_ranks(event), state=state, search=search, page=page, total=total,
                            page_size=PAGE_SIZE, confirm=forms.FlaskForm(), states=list(RegistrationState))
 
 

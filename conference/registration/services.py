@@ -299,6 +299,14 @@ def position_in_line(registration: Registration) -> int | None:
         Registration.waitlist_position <= registration.waitlist_position))
 
 
+def waitlist_ranks(event: Event) -> dict[int, int]:
+    """Each waiting registration's place in line: 1 is the next to get a place."""
+    waiting = db.session.scalars(select(Registration.id).where(
+        Registration.event_id == event.id, Registration.state == RegistrationState.WAITLISTED)
+        .order_by(Registration.waitlist_position))
+    return {registration_id: rank for rank, registration_id in enumerate(waiting, start=1)}
+
+
 def resend_link(registration: Registration) -> None:
     mails.manage_link(registration)
 

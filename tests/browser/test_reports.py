@@ -36,8 +36,8 @@ def event_with_registrations(app):
 def test_the_statistics_page_has_no_wcag_violations(page, organiser, event_with_registrations):
     log_in(page, *organiser)
     page.goto(f"/manage/events/{event_with_registrations}/registrations/statistics")
-    expect(page.get_by_role("img", name="Registrations over time")).to_be_visible()
-    expect(page.get_by_role("img", name="Registrations by kind of organisation")).to_be_visible()
+    expect(page.get_by_role("img", name="Anmälningar över tid")).to_be_visible()
+    expect(page.get_by_role("img", name="Anmälningar per typ av organisation")).to_be_visible()
     screenshot(page, "registration-statistics")
     assert axe_violations(page) == []
 

@@ -59,10 +59,14 @@ test: $(VENV)/.installed-test system-packages node_modules/.package-lock.json ve
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not postgres"
 
 test-postgres:
 	bash tests/with_postgres.sh $(BIN)/pytest -m "not browser"
+
+# Registrations per second and outbox delivery rate, on SQLite and a throw-away PostgreSQL; prints a table.
+bench: $(VENV)/.installed-test translations
+	bash tests/with_postgres.sh sh -c '$(BIN)/python -m tests.benchmarks.bench_registration --postgres-url "$$TEST_DATABASE_URL"'
 
 clean:
 	rm -rf $(VENV) node_modules

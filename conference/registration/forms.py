@@ -28,35 +28,28 @@ class OrganisationFields:
             raise ValidationError(_l("Choose the kind of organisation."))
 
 
-class RegistrationForm(OrganisationFields, FlaskForm):
+class DetailsForm(OrganisationFields, FlaskForm):
+    """What a registrant can change later from the personal link."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
-                       filters=[stripped])
     stakeholder_group = StringField(_l("Stakeholder group"), validators=[Length(max=100)], filters=[stripped],
                                     description=_l("For example municipal staff, researcher, civil society."))
     accessibility_needs = TextAreaField(
         _l("Accessibility needs (optional)"), validators=[Length(max=2000)],
         description=_l("Such as interpretation or a hearing loop. Only the organisers see this, and it is "
                        "deleted first after the event."))
+
+
+class InvitationAnswerForm(DetailsForm):
+    """The invitation link has proven the address, so the invitee gives no e-mail address."""
+
     consent = BooleanField(_l("I have read the privacy notice and agree that my details are used for this event."),
                            validators=[InputRequired(message=_l("You need to agree to register."))])
 
 
-class DetailsForm(OrganisationFields, FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
-    stakeholder_group = StringField(_l("Stakeholder group"), validators=[Length(max=100)], filters=[stripped])
-    accessibility_needs = TextAreaField(_l("Accessibility needs (optional)"), validators=[Length(max=2000)])
-
-
-class InvitationAnswerForm(OrganisationFields, FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
-    stakeholder_group = StringField(_l("Stakeholder group"), validators=[Length(max=100)], filters=[stripped])
-    accessibility_needs = TextAreaField(
-        _l("Accessibility needs (optional)"), validators=[Length(max=2000)],
-        description=_l("Such as interpretation or a hearing loop. Only the organisers see this, and it is "
-                       "deleted first after the event."))
-    consent = BooleanField(_l("I have read the privacy notice and agree that my details are used for this event."),
-                           validators=[InputRequired(message=_l("You need to agree to register."))])
+class RegistrationForm(InvitationAnswerForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[stripped])
 
 
 class ManualRegistrationForm(OrganisationFields, FlaskForm):

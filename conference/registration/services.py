@@ -125,6 +125,12 @@ def place(registration: Registration, event: Event, now: datetime) -> None:
 
 def pass_seat_on(event: Event, now: datetime) -> Registration | None:
     """A place came free: the first in line takes it; with nobody waiting, the place is free."""
+    # Someone joining the line holds the event row until their transaction commits. Waiting
+    # for that lock first means the query below sees them; otherwise their place would be
+    # handed back to the event while they stay in line behind a free place.
+    # NO KEY UPDATE, as the seat UPDATEs take: it does not conflict with the key-share locks that
+    # inserting outbox and audit rows (foreign keys to the event) hold, so cancellations cannot deadlock.
+    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update(key_share=True))
     first = db.session.scalar(
         select(Registration).where(Registration.event_id == event.id,
                                    Registration.state == RegistrationState.WAITLISTED)

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from conference import create_app
 from conference.core.timeutil import utcnow
@@ -255,3 +255,53 @@ def test_two_workers_draining_1000_messages_deliver_each_exactly_once(app, smtp)
         assert Counter(row.state for row in rows) == {OutboxState.SENT: MESSAGES}
         queued_ids = {message_from_bytes(row.message, policy=policy.default)["Message-ID"] for row in rows}
     assert set(received) == queued_ids
+
+
+def test_a_place_freed_while_someone_is_joining_the_line_goes_to_that_person(app, wide_app):
+    event_id = make_event(app, capacity=2)
+    first, _ = register(wide_app, event_id, "first@example.org", lambda: None)
+    register(wide_app, event_id, "second@example.org", lambda: None)
+    in_line, go_on = threading.Event(), threading.Event()
+
+    def join_the_line(i: int, start) -> int:
+        with wide_app.test_request_context():
+            try:
+                registration, _ = services.register(
+                    db.session.get(Event, event_id), services.Applicant(name="Late", email="late@example.org"),
+                    now=BEFORE_THE_EVENT, consent_version="test", email_confirmed=True)
+                assert registration.state is RegistrationState.WAITLISTED
+                in_line.set()  # placed in line; the transaction is still open, as during a request's rendering
+                go_on.wait(TIME_LIMIT)
+                db.session.commit()
+                return registration.id
+            finally:
+                db.session.remove()
+
+    def cancel_the_first(i: int, start) -> None:
+        in_line.wait(TIME_LIMIT)
+        with wide_app.test_request_context():
+            try:
+                services.cancel(db.session.get(Registration, first), A_WEEK_LATER, by="self")
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    def referee(i: int, start) -> None:
+        # let the registrant commit once the cancellation waits for the event row
+        in_line.wait(TIME_LIMIT)
+        with wide_app.app_context():
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not db.session.scalar(text(
+                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock'")):
+                db.session.rollback()
+                time.sleep(0.02)
+            db.session.remove()
+        go_on.set()
+
+    late, _, _ = all_at_once(3, lambda i, start: [join_the_line, cancel_the_first, referee][i](i, start))
+
+    later, _ = register(wide_app, event_id, "later@example.org", lambda: None)
+    with app.app_context():
+        assert db.session.get(Registration, late).state is RegistrationState.CONFIRMED
+        assert db.session.get(Event, event_id).seats_taken == 2
+        assert db.session.get(Registration, later).state is RegistrationState.WAITLISTED

@@ -288,3 +288,9 @@ def test_the_ticket_calendar_file_downloads(client, app, smtp, open_event):
 def test_the_event_page_links_to_the_registration_while_it_is_open(client, open_event):
     html = client.get("/events/forum/").get_data(as_text=True)
     assert 'href="/events/forum/register"' in html
+
+
+def test_a_full_event_says_so_before_the_registrant_joins_the_waiting_list(client, app, open_event):
+    for name in ("a", "b"):
+        register(client, email=f"{name}@example.org")
+    assert "Evenemanget är fullt" in text_of(client.get("/events/forum/register"))

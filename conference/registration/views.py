@@ -20,7 +20,7 @@ ERRORS = {
     "closed": lambda: _("Registration for this event has closed."),
     "not_yet_open": lambda: _("Registration for this event has not opened yet."),
     "invitation_only": lambda: _("This event is by invitation only. Use the link in your invitation."),
-    "no_longer_valid": lambda: _("This registration is cancelled and can no longer be changed."),
+    "no_longer_valid": lambda: _("This registration is cancelled or has expired, and can no longer be changed."),
     "already_answered": lambda: _("You have already answered this invitation."),
 }
 

@@ -294,3 +294,20 @@ def test_a_full_event_says_so_before_the_registrant_joins_the_waiting_list(clien
     for name in ("a", "b"):
         register(client, email=f"{name}@example.org")
     assert "Evenemanget är fullt" in text_of(client.get("/events/forum/register"))
+
+
+def test_an_expired_registrations_link_no_longer_confirms(client, app, smtp, open_event):
+    register(client)
+    deliver(app)
+    confirm_path = link_in(smtp.last("anna@example.org"), r"https?://\S+/confirm")
+    with app.test_request_context():
+        services.expire_unconfirmed(utcnow() + timedelta(hours=25))
+        db.session.commit()
+    response = client.post(confirm_path, data={"csrf_token": csrf_token(client, confirm_path)},
+                           follow_redirects=True)
+    page = text_of(response)
+    assert "Anmälan är avbokad eller har gått ut och kan inte längre ändras." in page
+    assert "Utgången: e-postadressen bekräftades aldrig" in page
+    assert registration(app).state is RegistrationState.EXPIRED
+    with app.app_context():
+        assert db.session.get(Event, open_event).seats_taken == 0

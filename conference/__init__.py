@@ -31,7 +31,15 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from conference.cli import register_commands
     register_commands(app)
+    _connect_signals()
     return app
+
+
+def _connect_signals() -> None:
+    from conference.events.services import event_changed
+    from conference.press.broadcasts import follow_saved_event
+
+    event_changed.connect(follow_saved_event)
 
 
 def _import_models() -> None:
@@ -39,6 +47,7 @@ def _import_models() -> None:
     import conference.core.models  # noqa: F401
     import conference.events.models  # noqa: F401
     import conference.outbox.models  # noqa: F401
+    import conference.press.models  # noqa: F401
     import conference.registration.models  # noqa: F401
 
 
@@ -93,6 +102,9 @@ def _register_blueprints(app: Flask) -> None:
     from conference.events.api import bp as api_bp
     from conference.events.manage import bp as manage_bp
     from conference.events.views import bp as events_bp
+    from conference.press.admin import bp as youtube_admin_bp
+    from conference.press.manage import bp as press_manage_bp
+    from conference.press.views import bp as press_bp
     from conference.registration.manage import bp as registration_manage_bp
     from conference.registration.views import bp as registration_bp
 
@@ -102,6 +114,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/manage/users")
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_manage_bp, url_prefix="/manage/events/<slug>")
+    app.register_blueprint(press_bp)
+    app.register_blueprint(press_manage_bp, url_prefix="/manage/events/<slug>/press")
+    app.register_blueprint(youtube_admin_bp, url_prefix="/manage/youtube")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # read-only GET endpoints
     register_error_pages(app)
@@ -112,6 +127,7 @@ def _register_template_helpers(app: Flask) -> None:
     from conference.core.access import can_manage_event, is_organiser
     from conference.core.i18n import LANGUAGE_NAMES
     from conference.events import labels
+    from conference.press import labels as press_labels
     from conference.registration import labels as registration_labels
 
     app.jinja_env.filters.update(formatting.FILTERS)
@@ -123,6 +139,9 @@ def _register_template_helpers(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "labels": labels,
             "registration_labels": registration_labels,
+            "press_labels": press_labels.REQUEST_STATE,
+            "broadcast_states": press_labels.BROADCAST_STATE,
+            "access_kinds": press_labels.ACCESS_KIND,
             "is_organiser": is_organiser,
             "can_manage_event": can_manage_event,
         }

@@ -91,6 +91,7 @@ def work(once: bool, idle_seconds: float):
     """Deliver queued e-mail (SMTP if MAIL_SERVER is set, else .eml files) and expire unconfirmed places."""
     from conference.core.timeutil import utcnow
     from conference.outbox import services as outbox
+    from conference.press import broadcasts
     from conference.registration import services as registration
 
     last_housekeeping = None
@@ -101,6 +102,8 @@ def work(once: bool, idle_seconds: float):
             db.session.commit()
             if expired:
                 click.echo(f"{expired} unconfirmed registrations expired")
+            broadcasts.poll_due(now)
+            db.session.commit()
             last_housekeeping = now
         sent = outbox.deliver_due()
         db.session.remove()
@@ -110,7 +113,30 @@ def work(once: bool, idle_seconds: float):
             time.sleep(idle_seconds)
 
 
+youtube_cli = AppGroup("youtube", help="The YouTube channel.")
+
+
+@youtube_cli.command("connect")
+def youtube_connect():
+    """Connect the channel from a server without a browser: open the address, paste the code back."""
+    from conference.press import broadcasts
+    from conference.streaming import youtube
+
+    config = broadcasts.client_config()
+    url, state = youtube.console_flow_url(config)
+    click.echo("Open this address in a browser, sign in with the channel's Google account and allow access:")
+    click.echo(url)
+    code = click.prompt("Then paste the code (or the whole address you were sent to)").strip()
+    try:
+        info = youtube.exchange_console_code(config, state, code)
+    except youtube.StreamingError as error:
+        raise click.ClickException(f"not connected: {error.code}") from None
+    broadcasts.store_credentials(info)
+    click.echo(f"Connected; the credentials are in {broadcasts.credentials_path()}")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(youtube_cli)

@@ -54,6 +54,12 @@ def from_environment(instance_path: str) -> dict:
         "BASE_URL": os.environ.get("BASE_URL", ""),
         "PRIVACY_NOTICE_VERSION": os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11"),
         "UNCONFIRMED_EXPIRY_HOURS": int(os.environ.get("UNCONFIRMED_EXPIRY_HOURS", "24")),
+        # the OAuth client from Google's console; the channel's credentials are kept in the instance folder
+        "YOUTUBE_CLIENT_SECRETS_FILE": os.environ.get("YOUTUBE_CLIENT_SECRETS_FILE", ""),
+        "YOUTUBE_CREDENTIALS_FILE": os.environ.get("YOUTUBE_CREDENTIALS_FILE",
+                                                   str(instance / "youtube-credentials.json")),
+        "YOUTUBE_API_ENDPOINT": os.environ.get("YOUTUBE_API_ENDPOINT", ""),  # tests point it at a local server
+        "YOUTUBE_TIMEOUT": float(os.environ.get("YOUTUBE_TIMEOUT", "20")),
     }
 
 

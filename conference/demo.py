@@ -9,7 +9,7 @@ from conference.core.models import User
 from conference.core.timeutil import utcnow
 from conference.events.models import (Appointment, Event, EventFormat, EventKind, EventOrganisation, EventSeries,
                                       Organisation, OrganisationKind, OrganiserRole, Person, RegistrationPolicy,
-                                      Session, SessionKind, SessionSpeaker, SpeakerRole, Stage)
+                                      Session, SessionKind, SessionSpeaker, SpeakerRole, Stage, StreamAudience)
 from conference.extensions import db
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -68,6 +68,7 @@ def load(today: date | None = None) -> str:
     _demo_user()
     db.session.flush()
     registered = _demo_registrations(coming_forum, orgs, today)
+    _demo_press_requests(coming_forum, today)
     invited = _demo_invitations(workshop)
     events = [forum_2020, coming_forum, workshop, *consultation]
     return (f"Loaded {len(events)} events, {len(orgs)} organisations, {len(people)} people, "
@@ -173,6 +174,7 @@ def _coming_integrationsforum(series, orgs, people, today) -> Event:
         audience="Politiker och de som arbetar med eller är aktiva inom migration och integration.",
         contact_name="Pressansvarig, Länsstyrelsen", contact_email="press@example.org",
         registration_policy=RegistrationPolicy.OPEN, capacity=300,
+        stream_audience=StreamAudience.PRESS_AND_REGISTRANTS, press_contact_email="press@example.org",
         registration_opens_at=datetime.combine(today - timedelta(days=7), time(8), tzinfo=STOCKHOLM),
         registration_closes_at=datetime.combine(day - timedelta(days=2), time(23, 59), tzinfo=STOCKHOLM),
         published=True)
@@ -309,3 +311,14 @@ def _demo_invitations(event: Event) -> int:
         invitations.invite(event, name=name, email=f"inbjuden{n}@example.org", organisation_name=organisation,
                            stakeholder_group="Kommuner")
     return len(people)
+
+
+def _demo_press_requests(event: Event, today: date) -> None:
+    from conference.press import services as press
+
+    asked = datetime.combine(today - timedelta(days=1), time(10), tzinfo=STOCKHOLM)
+    for name, outlet, email in [("Johanna Press", "Göteborgs Tidning", "redaktion@example.org"),
+                                ("Pekka Toimittaja", "Uutiset Väst", "uutiset@example.org")]:
+        press.request_access(event, press.PressApplicant(name=name, outlet=outlet, email=email,
+                                                         note="Presskort finns"),
+                             now=asked, consent_version="demo")

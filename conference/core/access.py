@@ -25,6 +25,18 @@ def can_manage_event(user: User, event) -> bool:
         g.role is Role.ORGANISER and g.event_id in (None, event.id) for g in user.grants)
 
 
+def can_review_press(user: User, event) -> bool:
+    """Press officers of the event (or of all events), and whoever organises it."""
+    if can_manage_event(user, event):
+        return True
+    return user.is_authenticated and any(
+        g.role is Role.PRESS_OFFICER and g.event_id in (None, event.id) for g in user.grants)
+
+
+def is_press_officer(user: User) -> bool:
+    return user.is_authenticated and any(g.role is Role.PRESS_OFFICER for g in user.grants)
+
+
 def managed_event_filter(user: User, event_class):
     """A WHERE clause restricting events to those the user organises."""
     if organises_all_events(user):

@@ -180,6 +180,7 @@ def edit_event(slug):
             else:
                 db.session.commit()
                 flash(_("The event was saved."), "success")
+                services.event_changed.send(current_app._get_current_object(), event=event)
                 return redirect(url_for(".event", slug=event.slug))
     elif request.method == "GET":
         event_model_to_form(event, form)

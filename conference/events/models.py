@@ -43,6 +43,12 @@ class RegistrationPolicy(enum.Enum):
     CLOSED = "closed"
 
 
+class StreamAudience(enum.Enum):
+    PRESS = "press"  # approved press only
+    PRESS_AND_REGISTRANTS = "press_and_registrants"  # each confirmed registrant gets a personal link too
+    EVERYONE = "everyone"  # a public watch page
+
+
 class OrganiserRole(enum.Enum):
     HOST = "host"
     CO_ORGANISER = "co_organiser"
@@ -131,6 +137,12 @@ class Event(db.Model):
     # places held by pending and confirmed registrations; changed only by atomic UPDATEs
     seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     waitlist_counter: Mapped[int] = mapped_column(default=0, server_default="0")  # last place in line handed out
+    stream_audience: Mapped[StreamAudience] = mapped_column(enum_column(StreamAudience),
+                                                            default=StreamAudience.PRESS, server_default="press")
+    # the watch page shows the player from this long before the first session
+    stream_opens_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    recording_url: Mapped[str] = mapped_column(String(300), default="", server_default="")  # published after
+    press_contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

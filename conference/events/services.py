@@ -8,6 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from blinker import Namespace
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -21,6 +22,11 @@ from conference.events.models import (Appointment, Event, EventOrganisation, Eve
                                       OrganiserRole, Person, RegistrationPolicy, Session, SessionSpeaker,
                                       SpeakerRole, Stage)
 from conference.extensions import db
+
+
+signals = Namespace()
+# sent after an organiser's change to an event is committed; other features follow it
+event_changed = signals.signal("event-changed")
 
 
 class RegistrationState(enum.Enum):

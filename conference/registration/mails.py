@@ -67,7 +67,16 @@ def confirmed(registration, *, promoted: bool = False) -> None:
     _send(registration, "registration.promoted" if promoted else "registration.confirmed", "confirmed", subject,
           images=[InlineImage(TICKET_CID, tickets.qr_png(code))],
           calendar=CalendarPart("REQUEST", calendar, filename="event.ics"),
-          ticket_code=grouped(code), ticket_cid=TICKET_CID, promoted=promoted)
+          ticket_code=grouped(code), ticket_cid=TICKET_CID, promoted=promoted, watch_url=watch_link(registration))
+
+
+def watch_link(registration) -> str | None:
+    """Where the event gives its stream to registrants, each gets a personal watch link."""
+    from conference.core.timeutil import utcnow
+    from conference.press import services as press
+
+    access = press.access_for_registration(registration, utcnow())
+    return external_url("press.watch", token=press.watch_token(access)) if access else None
 
 
 def promoted(registration) -> None:

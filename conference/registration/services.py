@@ -253,6 +253,9 @@ def cancel(registration: Registration, now: datetime, *, by: str, user_id: int |
     if not changed:
         return False
     audit.record("registration.cancelled", registration, event_id=registration.event_id, by=by, user_id=user_id)
+    from conference.press.services import revoke_for_registration
+
+    revoke_for_registration(registration, now)
     mails.cancelled(registration)
     if held_seat:
         pass_seat_on(registration.event, now)

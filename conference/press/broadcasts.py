@@ -1,0 +1,186 @@
+"""The event's YouTube broadcast: linking, creating, rescheduling and the cached state.
+
+YouTube is called from organiser actions and from the worker, never from a public page:
+viewers see the last known state, so a YouTube outage or an exhausted quota costs them nothing.
+"""
+
+import json
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from conference.core import audit
+from conference.events.models import Event
+from conference.extensions import db
+from conference.press.models import Broadcast
+from conference.streaming import youtube
+
+POLL_BEFORE = timedelta(hours=2)  # the worker reads the state from this long before the start
+POLL_AFTER = timedelta(hours=1)
+
+
+class NotConnected(youtube.StreamingError):
+    """No YouTube channel is connected yet."""
+
+    code = "not_connected"
+
+    def __init__(self):
+        super().__init__()
+
+
+def of(event: Event) -> Broadcast | None:
+    return db.session.scalar(select(Broadcast).where(Broadcast.event_id == event.id))
+
+
+# ---------------------------------------------------------------- the stored connection
+
+def credentials_path() -> Path:
+    return Path(current_app.config["YOUTUBE_CREDENTIALS_FILE"])
+
+
+def is_connected() -> bool:
+    return credentials_path().is_file()
+
+
+def store_credentials(info: dict) -> None:
+    """Outside the web root, readable by the app's user alone; never shown again."""
+    path = credentials_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
+        json.dump(info, handle)
+    temporary.replace(path)
+
+
+def forget_credentials() -> None:
+    credentials_path().unlink(missing_ok=True)
+
+
+def client() -> youtube.YouTube:
+    if not is_connected():
+        raise NotConnected()
+    info = json.loads(credentials_path().read_text())
+    return youtube.YouTube(info, api_endpoint=current_app.config.get("YOUTUBE_API_ENDPOINT") or None,
+                           timeout=current_app.config["YOUTUBE_TIMEOUT"])
+
+
+def keep_refreshed(api: youtube.YouTube) -> None:
+    info = api.refreshed_credentials_info()
+    if info:
+        store_credentials(info)
+
+
+def client_config() -> dict:
+    """The OAuth client from Google's console (YOUTUBE_CLIENT_SECRETS_FILE)."""
+    path = current_app.config.get("YOUTUBE_CLIENT_SECRETS_FILE")
+    if not path or not Path(path).is_file():
+        raise youtube.StreamingError(code="no_client_secrets")
+    return json.loads(Path(path).read_text())
+
+
+# ---------------------------------------------------------------- changes
+
+def remember(event: Event, info: youtube.BroadcastInfo, now: datetime, *, created_here: bool | None = None) -> Broadcast:
+    broadcast = of(event) or Broadcast(event_id=event.id, youtube_id=info.id)
+    broadcast.youtube_id = info.id
+    broadcast.title = info.title or ""
+    broadcast.scheduled_start = info.scheduled_start
+    broadcast.scheduled_end = info.scheduled_end
+    broadcast.life_cycle_status = info.life_cycle_status or "created"
+    broadcast.checked_at = now
+    broadcast.problem = None
+    broadcast.problem_at = None
+    if created_here is not None:
+        broadcast.created_here = created_here
+    db.session.add(broadcast)
+    return broadcast
+
+
+def record_problem(event: Event, error: youtube.StreamingError, now: datetime) -> None:
+    broadcast = of(event)
+    if broadcast is not None:
+        broadcast.problem = error.code
+        broadcast.problem_at = now
+
+
+def link(event: Event, text: str, *, now: datetime) -> Broadcast:
+    """Link an existing broadcast, by its address or id."""
+    try:
+        broadcast_id = youtube.parse_broadcast_id(text)
+    except ValueError:
+        raise youtube.StreamingError(code="not_a_broadcast_address") from None
+    api = client()
+    info = api.get_broadcast(broadcast_id)
+    keep_refreshed(api)
+    broadcast = remember(event, info, now, created_here=False)
+    audit.record("broadcast.linked", event, youtube_id=info.id)
+    return broadcast
+
+
+def create(event: Event, *, now: datetime) -> Broadcast:
+    """Create a scheduled, unlisted, embeddable broadcast with the programme's times."""
+    api = client()
+    info = api.create_broadcast(event.title, event.summary, event.starts_at, event.ends_at)
+    keep_refreshed(api)
+    broadcast = remember(event, info, now, created_here=True)
+    audit.record("broadcast.created", event, youtube_id=info.id)
+    return broadcast
+
+
+def follow_event(event: Event, *, now: datetime) -> Broadcast | None:
+    """The event moved or was renamed: a broadcast we created moves with it."""
+    broadcast = of(event)
+    if broadcast is None or not broadcast.created_here:
+        return None
+    if (broadcast.scheduled_start, broadcast.scheduled_end, broadcast.title) == \
+            (event.starts_at, event.ends_at, event.title):
+        return broadcast
+    api = client()
+    info = api.reschedule(broadcast.youtube_id, event.title, event.summary, event.starts_at, event.ends_at)
+    keep_refreshed(api)
+    audit.record("broadcast.rescheduled", event, youtube_id=info.id)
+    return remember(event, info, now)
+
+
+def follow_saved_event(_app, event: Event, **_extra) -> None:
+    """After an organiser saved an event: move its broadcast, and say so if YouTube refused."""
+    from flask import flash
+    from flask_babel import gettext as _
+
+    from conference.core.timeutil import utcnow
+    from conference.press.manage import streaming_problem
+
+    try:
+        if follow_event(event, now=utcnow()) is not None:
+            db.session.commit()
+    except youtube.StreamingError as error:
+        db.session.rollback()
+        record_problem(event, error, utcnow())
+        db.session.commit()
+        flash(_("The event was saved, but its YouTube broadcast was not moved: %(problem)s",
+                problem=streaming_problem(error.code)), "error")
+
+
+def refresh(event: Event, *, now: datetime) -> Broadcast:
+    broadcast = of(event)
+    api = client()
+    info = api.get_broadcast(broadcast.youtube_id)
+    keep_refreshed(api)
+    return remember(event, info, now)
+
+
+def poll_due(now: datetime) -> int:
+    """Read the state of the broadcasts of events about to start or running; returns how many were read."""
+    due = db.session.scalars(
+        select(Broadcast).join(Event).where(Event.starts_at <= now + POLL_BEFORE, Event.ends_at >= now - POLL_AFTER))
+    read = 0
+    for broadcast in due:
+        try:
+            refresh(broadcast.event, now=now)
+            read += 1
+        except youtube.StreamingError as error:
+            record_problem(broadcast.event, error, now)
+    return read

@@ -1,0 +1,215 @@
+"""Organiser and press officer pages: the review queue, stream settings, the broadcast, who watched."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from conference.core.access import can_manage_event, can_review_press
+from conference.core.forms import ConfirmForm
+from conference.core.timeutil import utcnow
+from conference.events.labels import STREAM_AUDIENCE
+from conference.events.models import Event, StreamAudience
+from conference.extensions import db
+from conference.press import broadcasts, forms, services
+from conference.press.models import PressRequest, PressRequestState
+from conference.streaming.youtube import StreamingError
+
+bp = Blueprint("press_manage", __name__)
+
+STREAMING_PROBLEMS = {
+    "not_connected": _l("No YouTube channel is connected. An administrator connects it under Accounts → YouTube."),
+    "quota_exceeded": _l("YouTube's daily quota is used up. Try again tomorrow; the watch page keeps working."),
+    "live_streaming_not_enabled": _l("Live streaming is not enabled on the YouTube channel. Enable it in "
+                                     "YouTube Studio (it can take a day), then try again."),
+    "credentials_revoked": _l("YouTube no longer accepts our connection. An administrator must connect the "
+                              "channel again."),
+    "not_found": _l("YouTube has no broadcast with that address or id."),
+    "unreachable": _l("YouTube could not be reached. Try again in a while; the watch page keeps working."),
+    "not_a_broadcast_address": _l("That is not the address or id of a YouTube broadcast."),
+    "api_error": _l("YouTube refused the request."),
+    "no_client_secrets": _l("The YouTube OAuth client is not configured (YOUTUBE_CLIENT_SECRETS_FILE)."),
+    "no_refresh_token": _l("Google gave no lasting access. Remove the app's access in your Google account and "
+                           "connect again."),
+}
+DECISION_ERRORS = {
+    "already_decided": _l("This request was decided already."),
+    "not_approved": _l("Only an approved request can be revoked."),
+}
+
+
+def streaming_problem(code: str | None) -> str:
+    return str(STREAMING_PROBLEMS.get(code, STREAMING_PROBLEMS["api_error"])) if code else ""
+
+
+def reviewable_event_or_abort(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
+    if not can_review_press(current_user, event):
+        abort(403)
+    return event
+
+
+def managed_event_or_abort(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
+    if not can_manage_event(current_user, event):
+        abort(403)
+    return event
+
+
+def request_of(event: Event, request_id: int) -> PressRequest:
+    found = db.session.get(PressRequest, request_id)
+    if found is None or found.event_id != event.id:
+        abort(404)
+    return found
+
+
+@bp.route("/")
+@login_required
+def review_queue(slug):
+    event = reviewable_event_or_abort(slug)
+    state = request.args.get("state", "pending")
+    query = select(PressRequest).where(PressRequest.event_id == event.id)
+    if state in {s.value for s in PressRequestState}:
+        query = query.where(PressRequest.state == PressRequestState(state))
+    requests_ = db.session.scalars(query.order_by(PressRequest.created_at)).all()
+    earlier = {r.id: services.earlier_requests_of_outlet(r) for r in requests_}
+    return render_template("press/manage/queue.html", event=event, requests=requests_, earlier=earlier,
+                           state=state, states=list(PressRequestState), deny_form=forms.DenyForm(),
+                           confirm=ConfirmForm(), can_manage=can_manage_event(current_user, event))
+
+
+@bp.route("/<int:request_id>/<any(approve, revoke):action>", methods=["POST"])
+@login_required
+def decide(slug, request_id, action):
+    event = reviewable_event_or_abort(slug)
+    press_request = request_of(event, request_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "approve":
+            services.approve(press_request, user_id=current_user.id, now=utcnow())
+            flash(_("%(name)s was approved and gets the link by e-mail.", name=press_request.name), "success")
+        else:
+            services.revoke(press_request, user_id=current_user.id, now=utcnow())
+            flash(_("The link of %(name)s no longer works.", name=press_request.name), "success")
+    except services.PressError as error:
+        db.session.rollback()
+        flash(str(DECISION_ERRORS[error.code]), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for(".review_queue", slug=slug, state=request.args.get("state", "pending")))
+
+
+@bp.route("/<int:request_id>/deny", methods=["POST"])
+@login_required
+def deny(slug, request_id):
+    event = reviewable_event_or_abort(slug)
+    press_request = request_of(event, request_id)
+    form = forms.DenyForm()
+    if not form.validate_on_submit():
+        flash(_("The message is too long: at most 2,000 characters."), "error")
+        return redirect(url_for(".review_queue", slug=slug))
+    try:
+        services.deny(press_request, message=form.message.data or "", user_id=current_user.id, now=utcnow())
+    except services.PressError as error:
+        db.session.rollback()
+        flash(str(DECISION_ERRORS[error.code]), "error")
+    else:
+        db.session.commit()
+        flash(_("The request of %(name)s was denied.", name=press_request.name), "success")
+    return redirect(url_for(".review_queue", slug=slug))
+
+
+@bp.route("/approve", methods=["POST"])
+@login_required
+def bulk_approve(slug):
+    event = reviewable_event_or_abort(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    chosen = [int(value) for value in request.form.getlist("request") if value.isdigit()]
+    approved = 0
+    for request_id in chosen:
+        press_request = request_of(event, request_id)
+        if press_request.state is PressRequestState.PENDING:
+            services.approve(press_request, user_id=current_user.id, now=utcnow())
+            approved += 1
+    db.session.commit()
+    flash(_("%(count)s requests were approved.", count=approved), "success" if approved else "info")
+    return redirect(url_for(".review_queue", slug=slug))
+
+
+# ---------------------------------------------------------------- the stream
+
+def settings_form(event: Event) -> forms.StreamSettingsForm:
+    form = forms.StreamSettingsForm(obj=event)
+    form.stream_audience.choices = forms.audience_choices(STREAM_AUDIENCE)
+    if request.method == "GET":
+        form.stream_audience.data = event.stream_audience.value
+    return form
+
+
+@bp.route("/stream", methods=["GET", "POST"])
+@login_required
+def stream(slug):
+    event = managed_event_or_abort(slug)
+    form = settings_form(event)
+    if request.method == "POST" and "stream_audience" in request.form and form.validate_on_submit():
+        event.stream_audience = StreamAudience(form.stream_audience.data)
+        event.stream_opens_minutes = form.stream_opens_minutes.data
+        event.press_contact_email = form.press_contact_email.data or ""
+        event.recording_url = form.recording_url.data or ""
+        db.session.commit()
+        flash(_("The stream settings were saved."), "success")
+        return redirect(url_for(".stream", slug=slug))
+    return render_stream(event, form)
+
+
+def render_stream(event, form, link_form=None, status=None):
+    broadcast = broadcasts.of(event)
+    errors = bool(form.errors or (link_form and link_form.errors))
+    return render_template(
+        "press/manage/stream.html", event=event, form=form, link_form=link_form or forms.LinkBroadcastForm(),
+        broadcast=broadcast, problem=streaming_problem(broadcast.problem if broadcast else None),
+        connected=broadcasts.is_connected(), viewers=services.viewers(event),
+        refused=services.refused_attempts(event), confirm=ConfirmForm(),
+        opens_closes=services.window(event)), status or (422 if errors else 200)
+
+
+@bp.route("/stream/broadcast", methods=["POST"])
+@login_required
+def link_broadcast(slug):
+    event = managed_event_or_abort(slug)
+    link_form = forms.LinkBroadcastForm()
+    if link_form.validate_on_submit():
+        try:
+            broadcasts.link(event, link_form.broadcast.data, now=utcnow())
+        except StreamingError as error:
+            db.session.rollback()
+            link_form.broadcast.errors = [streaming_problem(error.code)]
+        else:
+            db.session.commit()
+            flash(_("The broadcast was linked to the event."), "success")
+            return redirect(url_for(".stream", slug=slug))
+    return render_stream(event, settings_form(event), link_form, status=422)
+
+
+@bp.route("/stream/broadcast/<any(create, refresh):action>", methods=["POST"])
+@login_required
+def change_broadcast(slug, action):
+    event = managed_event_or_abort(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "create":
+            broadcasts.create(event, now=utcnow())
+            flash(_("A scheduled, unlisted broadcast was created on YouTube."), "success")
+        else:
+            broadcasts.refresh(event, now=utcnow())
+            flash(_("The broadcast's state was read from YouTube."), "success")
+    except StreamingError as error:
+        db.session.rollback()
+        broadcasts.record_problem(event, error, utcnow())
+        flash(streaming_problem(error.code), "error")
+    db.session.commit()
+    return redirect(url_for(".stream", slug=slug))

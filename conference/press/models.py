@@ -1,0 +1,120 @@
+"""Tables of stream access: press requests, personal watch links and their log, the broadcast."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from conference.core.timeutil import utcnow
+from conference.core.types import UTCDateTime, enum_column
+from conference.events.models import Event
+from conference.extensions import db
+
+
+class PressRequestState(enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+    REVOKED = "revoked"
+
+
+class PressRequest(db.Model):
+    """A journalist's request for the stream link of one event."""
+
+    __tablename__ = "press_request"
+    __table_args__ = (
+        # one open request per address and event: a form posted twice stores nothing twice
+        db.Index("uq_press_request_open_email", "event_id", "email_normalised", unique=True,
+                 sqlite_where=text("state IN ('pending', 'approved')"),
+                 postgresql_where=text("state IN ('pending', 'approved')")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    outlet: Mapped[str] = mapped_column(String(200))
+    outlet_normalised: Mapped[str] = mapped_column(String(200), index=True)  # to find the outlet's earlier requests
+    email: Mapped[str] = mapped_column(String(254))
+    email_normalised: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    note: Mapped[str] = mapped_column(Text, default="")  # e.g. a press card number
+    consent_version: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5), default="sv")
+    state: Mapped[PressRequestState] = mapped_column(enum_column(PressRequestState),
+                                                     default=PressRequestState.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decision_message: Mapped[str] = mapped_column(Text, default="")  # sent with a denial when written
+
+    event: Mapped[Event] = relationship()
+    access: Mapped["StreamAccess | None"] = relationship(back_populates="press_request", uselist=False)
+
+
+class StreamAccessKind(enum.Enum):
+    PRESS = "press"
+    REGISTRANT = "registrant"
+
+
+class StreamAccess(db.Model):
+    """A personal, expiring, revocable link to an event's watch page."""
+
+    __tablename__ = "stream_access"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[StreamAccessKind] = mapped_column(enum_column(StreamAccessKind))
+    press_request_id: Mapped[int | None] = mapped_column(ForeignKey("press_request.id", ondelete="CASCADE"),
+                                                         unique=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"),
+                                                        unique=True)
+    holder_name: Mapped[str] = mapped_column(String(200))  # shown to organisers in the view log
+    nonce: Mapped[str] = mapped_column(String(64))  # the link is derived from it; a new nonce revokes it
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    press_request: Mapped[PressRequest | None] = relationship(back_populates="access")
+    views: Mapped[list["StreamView"]] = relationship(back_populates="access", cascade="all, delete-orphan")
+
+
+class ViewOutcome(enum.Enum):
+    SHOWN = "shown"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    UNKNOWN = "unknown"  # no link has this token
+
+
+class StreamView(db.Model):
+    """One opening of a watch page, or an attempt with a dead link."""
+
+    __tablename__ = "stream_view"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    access_id: Mapped[int | None] = mapped_column(ForeignKey("stream_access.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome: Mapped[ViewOutcome] = mapped_column(enum_column(ViewOutcome))
+
+    access: Mapped[StreamAccess | None] = relationship(back_populates="views")
+
+
+class Broadcast(db.Model):
+    """The YouTube live broadcast of an event, and its last known state."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    youtube_id: Mapped[str] = mapped_column(String(20))
+    created_here: Mapped[bool] = mapped_column(default=False)  # ours to reschedule when the event moves
+    title: Mapped[str] = mapped_column(String(300), default="")
+    scheduled_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scheduled_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    life_cycle_status: Mapped[str] = mapped_column(String(20), default="created")  # YouTube's own words
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last successful read
+    problem: Mapped[str | None] = mapped_column(String(40))  # the last error's code, until a call succeeds
+    problem_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()

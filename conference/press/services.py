@@ -1,0 +1,218 @@
+"""The rules of stream access: press requests, their review, personal watch links and the watch window."""
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from conference.core import audit, tokens
+from conference.events.models import Event, StreamAudience
+from conference.extensions import db
+from conference.press import mails
+from conference.press.models import (PressRequest, PressRequestState, StreamAccess, StreamAccessKind, StreamView,
+                                     ViewOutcome)
+
+WATCH = "watch"
+LINK_LIFETIME_AFTER_EVENT = timedelta(days=1)  # time enough to watch the end, then the link dies
+OPEN = (PressRequestState.PENDING, PressRequestState.APPROVED)
+
+
+class PressError(Exception):
+    """A change the rules refuse; `code` says which, for the view's message."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class PressApplicant:
+    name: str
+    outlet: str
+    email: str
+    phone: str = ""
+    note: str = ""
+    language: str = "sv"
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+# ---------------------------------------------------------------- requests
+
+def request_access(event: Event, applicant: PressApplicant, *, now: datetime, consent_version: str) -> PressRequest:
+    """Store a request and tell the press contact; the same address asking again stores nothing twice."""
+    existing = open_request(event, applicant.email)
+    if existing is not None:
+        return existing
+    press_request = PressRequest(
+        event_id=event.id, event=event, name=applicant.name.strip(), outlet=applicant.outlet.strip(),
+        outlet_normalised=normalise(applicant.outlet), email=applicant.email.strip(),
+        email_normalised=normalise(applicant.email), phone=applicant.phone.strip(), note=applicant.note.strip(),
+        consent_version=consent_version, language=applicant.language, created_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(press_request)
+            db.session.flush()
+    except IntegrityError:
+        found = open_request(event, applicant.email)
+        if found is None:
+            raise
+        return found
+    audit.record("press_request.created", press_request, event_id=event.id, user_id=None)
+    mails.new_request(press_request)
+    return press_request
+
+
+def open_request(event: Event, email: str) -> PressRequest | None:
+    return db.session.scalar(select(PressRequest).where(
+        PressRequest.event_id == event.id, PressRequest.email_normalised == normalise(email),
+        PressRequest.state.in_(OPEN)))
+
+
+def earlier_requests_of_outlet(press_request: PressRequest) -> list[PressRequest]:
+    """What the outlet asked for before, at any event: helps the press officer decide."""
+    return list(db.session.scalars(
+        select(PressRequest).where(PressRequest.outlet_normalised == press_request.outlet_normalised,
+                                   PressRequest.id != press_request.id)
+        .order_by(PressRequest.created_at.desc()).limit(20)))
+
+
+def approve(press_request: PressRequest, *, user_id: int, now: datetime) -> StreamAccess:
+    if press_request.state is not PressRequestState.PENDING:
+        raise PressError("already_decided")
+    press_request.state = PressRequestState.APPROVED
+    press_request.decided_at = now
+    press_request.decided_by_user_id = user_id
+    access = grant(press_request.event, StreamAccessKind.PRESS, holder_name=f"{press_request.name}, "
+                   f"{press_request.outlet}", press_request_id=press_request.id, now=now)
+    audit.record("press_request.approved", press_request, event_id=press_request.event_id, user_id=user_id)
+    mails.approved(press_request, access)
+    return access
+
+
+def deny(press_request: PressRequest, *, message: str, user_id: int, now: datetime) -> None:
+    if press_request.state is not PressRequestState.PENDING:
+        raise PressError("already_decided")
+    press_request.state = PressRequestState.DENIED
+    press_request.decided_at = now
+    press_request.decided_by_user_id = user_id
+    press_request.decision_message = message.strip()
+    audit.record("press_request.denied", press_request, event_id=press_request.event_id, user_id=user_id)
+    if press_request.decision_message:
+        mails.denied(press_request)
+
+
+def revoke(press_request: PressRequest, *, user_id: int, now: datetime) -> None:
+    if press_request.state is not PressRequestState.APPROVED:
+        raise PressError("not_approved")
+    press_request.state = PressRequestState.REVOKED
+    press_request.decided_at = now
+    press_request.decided_by_user_id = user_id
+    if press_request.access is not None:
+        press_request.access.revoked_at = now
+    audit.record("press_request.revoked", press_request, event_id=press_request.event_id, user_id=user_id)
+
+
+# ---------------------------------------------------------------- personal links
+
+def watch_token(access: StreamAccess) -> str:
+    return tokens.link_token(WATCH, access.nonce)
+
+
+def grant(event: Event, kind: StreamAccessKind, *, holder_name: str, now: datetime,
+          press_request_id: int | None = None, registration_id: int | None = None) -> StreamAccess:
+    access = StreamAccess(event_id=event.id, event=event, kind=kind, holder_name=holder_name,
+                          press_request_id=press_request_id, registration_id=registration_id,
+                          nonce=tokens.new_nonce(), created_at=now,
+                          expires_at=event.ends_at + LINK_LIFETIME_AFTER_EVENT)
+    access.token_hash = tokens.hash_token(watch_token(access))
+    db.session.add(access)
+    db.session.flush()
+    return access
+
+
+def access_for_registration(registration, now: datetime) -> StreamAccess | None:
+    """A confirmed registrant's personal link, where the event gives the stream to registrants."""
+    event = registration.event
+    if event.stream_audience is not StreamAudience.PRESS_AND_REGISTRANTS:
+        return None
+    existing = db.session.scalar(select(StreamAccess).where(StreamAccess.registration_id == registration.id))
+    if existing is not None:
+        return existing
+    return grant(event, StreamAccessKind.REGISTRANT, holder_name=registration.name,
+                 registration_id=registration.id, now=now)
+
+
+def revoke_for_registration(registration, now: datetime) -> None:
+    access = db.session.scalar(select(StreamAccess).where(StreamAccess.registration_id == registration.id))
+    if access is not None and access.revoked_at is None:
+        access.revoked_at = now
+
+
+def by_watch_token(token: str) -> StreamAccess | None:
+    found = db.session.scalar(select(StreamAccess).where(StreamAccess.token_hash == tokens.hash_token(token)))
+    if found is not None and tokens.token_matches(token, found.token_hash):
+        return found
+    return None
+
+
+def open_link(token: str, now: datetime) -> tuple[StreamAccess | None, ViewOutcome]:
+    """Look at a watch link as the page will; every opening and every dead link is logged."""
+    access = by_watch_token(token)
+    if access is None:
+        outcome = ViewOutcome.UNKNOWN
+    elif access.revoked_at is not None:
+        outcome = ViewOutcome.REVOKED
+    elif now >= access.expires_at:
+        outcome = ViewOutcome.EXPIRED
+    else:
+        outcome = ViewOutcome.SHOWN
+    db.session.add(StreamView(access_id=access.id if access else None, event_id=access.event_id if access else None,
+                              at=now, outcome=outcome))
+    return access, outcome
+
+
+def viewers(event: Event) -> list[tuple[StreamAccess, int, datetime]]:
+    """Who watched: each link with its number of openings and the last one."""
+    rows = db.session.execute(
+        select(StreamAccess, func.count(StreamView.id), func.max(StreamView.at))
+        .join(StreamView, StreamView.access_id == StreamAccess.id)
+        .where(StreamAccess.event_id == event.id, StreamView.outcome == ViewOutcome.SHOWN)
+        .group_by(StreamAccess.id).order_by(func.max(StreamView.at).desc())).all()
+    return [(access, count, last) for access, count, last in rows]
+
+
+def refused_attempts(event: Event) -> int:
+    return db.session.scalar(select(func.count(StreamView.id)).where(
+        StreamView.event_id == event.id, StreamView.outcome.in_([ViewOutcome.EXPIRED, ViewOutcome.REVOKED]))) or 0
+
+
+# ---------------------------------------------------------------- the watch window
+
+class Phase(enum.Enum):
+    BEFORE = "before"
+    OPEN = "open"
+    AFTER = "after"
+
+
+def window(event: Event) -> tuple[datetime, datetime]:
+    """From a set time before the first session (or the start) to the end of the event."""
+    first = min((s.starts_at for s in event.sessions), default=event.starts_at)
+    return first - timedelta(minutes=event.stream_opens_minutes), event.ends_at
+
+
+def phase(event: Event, now: datetime) -> Phase:
+    opens, closes = window(event)
+    if now < opens:
+        return Phase.BEFORE
+    if now < closes:
+        return Phase.OPEN
+    return Phase.AFTER
+
+
+def on_now(event: Event, now: datetime) -> list:
+    return [s for s in event.sessions if s.starts_at <= now < s.ends_at]

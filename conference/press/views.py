@@ -1,7 +1,7 @@
 """Public pages of press access: the request form and the watch page."""
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_timedelta, get_locale
 
 from conference.core.timeutil import utcnow
 from conference.events import services as events
@@ -64,7 +64,8 @@ def watch_page(event, now) -> Response:
     response = Response(render_template(
         "press/watch.html", event=event, phase=phase.value, opens=opens, closes=closes, now=now,
         broadcast=broadcast, on_now=services.on_now(event, now), show_player=player and "player" in request.args,
-        player=player, programme=events.programme_by_day_and_stage(event), speakers_of=events.speakers_of))
+        player=player, programme=events.programme_by_day_and_stage(event), speakers_of=events.speakers_of,
+        time_left=format_timedelta(opens - now, add_direction=True) if now < opens else None))
     # The player is the one thing framed from elsewhere, and only here.
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

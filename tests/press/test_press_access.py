@@ -102,6 +102,7 @@ def test_approval_mails_a_personal_link_that_opens_the_watch_page(client, app, s
     page = journalist.get(watch)
     assert page.status_code == 200
     assert "Sändningen öppnar" in text_of(page)  # a week before: the programme and the time left
+    assert "(om 1 vecka)" in text_of(page)  # the opening is 7 days away, less the 30 minutes before
     assert "Öppning" in text_of(page)
     with app.app_context():
         access = db.session.scalar(select(StreamAccess))

@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.events.api import bp as api_bp
     from conference.events.manage import bp as manage_bp
     from conference.events.views import bp as events_bp
+    from conference.calendars.views import bp as calendars_bp
     from conference.press.admin import bp as youtube_admin_bp
     from conference.press.manage import bp as press_manage_bp
     from conference.press.views import bp as press_bp
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_manage_bp, url_prefix="/manage/events/<slug>")
     app.register_blueprint(press_bp)
+    app.register_blueprint(calendars_bp)
     app.register_blueprint(press_manage_bp, url_prefix="/manage/events/<slug>/press")
     app.register_blueprint(youtube_admin_bp, url_prefix="/manage/youtube")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -36,14 +36,17 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _connect_signals() -> None:
+    from conference.calendars import itip
     from conference.events.services import event_changed
-    from conference.press.broadcasts import follow_saved_event
+    from conference.press import broadcasts
 
-    event_changed.connect(follow_saved_event)
+    event_changed.connect(broadcasts.follow_saved_event)
+    event_changed.connect(itip.follow_saved_event)
 
 
 def _import_models() -> None:
     """Every table must be known to the metadata before migrations compare it."""
+    import conference.calendars.models  # noqa: F401
     import conference.core.models  # noqa: F401
     import conference.events.models  # noqa: F401
     import conference.outbox.models  # noqa: F401

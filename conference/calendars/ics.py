@@ -53,7 +53,7 @@ def event_uid(event_id: int) -> str:
 def invitation(*, method: str, uid: str, sequence: int, summary: str, description: str, url: str, location: str,
                starts_at: datetime, ends_at: datetime, tz_name: str, organizer_name: str, organizer_email: str,
                attendee_name: str, attendee_email: str, status: str = "CONFIRMED",
-               partstat: str = "ACCEPTED") -> bytes:
+               partstat: str = "ACCEPTED", rsvp: bool = False) -> bytes:
     """One VEVENT for one attendee, as an iTIP REQUEST or CANCEL."""
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
@@ -81,7 +81,7 @@ def invitation(*, method: str, uid: str, sequence: int, summary: str, descriptio
     attendee.params["CN"] = vText(attendee_name)
     attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
     attendee.params["PARTSTAT"] = vText(partstat)
-    attendee.params["RSVP"] = vText("FALSE")
+    attendee.params["RSVP"] = vText("TRUE" if rsvp else "FALSE")
     event.add("ATTENDEE", attendee)
     calendar.add_component(event)
     return calendar.to_ical()

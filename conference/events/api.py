@@ -24,6 +24,7 @@ def event_summary(event: Event, now) -> dict:
         "ends_at": iso(event.ends_at, event.timezone),
         "timezone": event.timezone,
         "registration": services.registration_state(event, now).value,
+        "cancelled": event.cancelled_at is not None,
         "url": url_for("events.event", slug=event.slug, _external=True),
         "api_url": url_for("api.event", slug=event.slug, _external=True),
     }

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from conference.calendars import itip
 from conference.core import audit
 from conference.core.forms import options
 from conference.core.access import can_manage_event, managed_event_filter, organiser_required, organises_all_events
@@ -193,6 +195,38 @@ def delete_event(slug):
     event = managed_event_or_abort(slug)
     return confirm_delete(event, event.title, services.event_usage(event), "event.deleted",
                           cancel_url=url_for(".event", slug=slug), done_url=url_for(".dashboard"))
+
+
+@bp.route("/events/<slug>/calendar-update", methods=["POST"])
+@organiser_required
+def send_calendar_update(slug):
+    """The organiser asks: a change the rules call minor goes to every calendar all the same."""
+    event = managed_event_or_abort(slug)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    itip.note_change(event, force=True)
+    sent = itip.send_updates(event)
+    audit.record("event.calendar_update_sent", event, recipients=sent)
+    db.session.commit()
+    flash(ngettext("A calendar update went out to %(num)d person.",
+                   "Calendar updates went out to %(num)d people.", sent), "success")
+    return redirect(url_for(".event", slug=slug))
+
+
+@bp.route("/events/<slug>/cancel", methods=["GET", "POST"])
+@organiser_required
+def cancel_event(slug):
+    event = managed_event_or_abort(slug)
+    form = forms.ConfirmForm()
+    if event.cancelled_at is None and form.validate_on_submit():
+        sent = itip.cancel_event(event, now=utcnow())
+        audit.record("event.cancelled", event, recipients=sent)
+        db.session.commit()
+        flash(ngettext("The event is cancelled; %(num)d person was told.",
+                       "The event is cancelled; %(num)d people were told.", sent), "success")
+        return redirect(url_for(".event", slug=slug))
+    return render_template("manage/cancel_event.html", event=event, form=form,
+                           recipients=len(itip.recipients(event)))
 
 
 def confirm_delete(obj, name: str, usage: services.Usage, action: str, *, cancel_url: str, done_url: str):

@@ -143,6 +143,10 @@ class Event(db.Model):
     stream_opens_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     recording_url: Mapped[str] = mapped_column(String(300), default="", server_default="")  # published after
     press_contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    # raised on every change that matters to a calendar (times, title, place, cancellation)
+    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    calendar_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the event will not take place
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

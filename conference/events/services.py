@@ -98,6 +98,8 @@ def past_events(now: datetime) -> list[Event]:
 
 
 def registration_state(event: Event, now: datetime) -> RegistrationState:
+    if event.cancelled_at is not None:
+        return RegistrationState.CLOSED
     if event.registration_policy is RegistrationPolicy.CLOSED:
         return RegistrationState.NONE
     if event.registration_policy is RegistrationPolicy.INVITATION_ONLY:

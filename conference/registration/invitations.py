@@ -14,7 +14,8 @@ from conference.core import audit, tokens
 from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox import services as outbox
-from conference.outbox.compose import Mail, external_url, render
+from conference.calendars import itip
+from conference.outbox.compose import CalendarPart, Mail, external_url, render
 from conference.registration import services
 from conference.registration.models import Invitation, InvitationState
 
@@ -92,8 +93,10 @@ def send_invitation(invitation: Invitation) -> None:
     text, html = render("registration/invitation", invitation.language, invitation=invitation, event=event,
                         invitation_url=external_url("registration.invitation", token=token_of(invitation)),
                         event_url=external_url("events.event", slug=event.slug))
+    recipient = itip.Recipient(invitation.name, invitation.email, invitation.language, "NEEDS-ACTION")
     mail = Mail(to_name=invitation.name, to_address=invitation.email, subject=subject, text=text, html=html,
-                reply_to=event.contact_email or None)
+                reply_to=event.contact_email or None,
+                calendar=CalendarPart("REQUEST", itip.calendar(event, recipient, itip.REQUEST), filename="event.ics"))
     outbox.enqueue(mail, kind="invitation", event_id=event.id, batch=invitation.batch)
 
 

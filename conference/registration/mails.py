@@ -2,7 +2,7 @@
 
 from flask_babel import force_locale, gettext
 
-from conference.calendars import ics
+from conference.calendars import ics, itip
 from conference.core.tokens import grouped
 from conference.outbox import services as outbox
 from conference.outbox.compose import CalendarPart, InlineImage, Mail, envelope_sender, external_url, render
@@ -42,11 +42,11 @@ def confirm_address(registration) -> None:
           _subject(registration, lambda title: gettext("Confirm your registration for %(title)s", title=title)))
 
 
-def ics_for(registration, *, method: str = "REQUEST") -> bytes:
-    """The event as a calendar object addressed to this registrant."""
+def ics_for(registration, *, method: str = "PUBLISH") -> bytes:
+    """The event as a calendar file for the registrant to download (not an invitation)."""
     event = registration.event
     return ics.invitation(
-        method=method, uid=ics.event_uid(event.id), sequence=0, summary=event.title,
+        method=method, uid=ics.event_uid(event.id), sequence=event.calendar_sequence, summary=event.title,
         description=event.summary, url=external_url("events.event", slug=event.slug), location=event.venue,
         starts_at=event.starts_at, ends_at=event.ends_at, tz_name=event.timezone,
         organizer_name=event.contact_name or event.title,
@@ -59,7 +59,7 @@ def confirmed(registration, *, promoted: bool = False) -> None:
 
     event = registration.event
     code = ticket_code(registration)
-    calendar = ics_for(registration)
+    calendar = itip.calendar(event, attendee(registration), itip.REQUEST)
     subject = (_subject(registration, lambda title: gettext("You have a place at %(title)s", title=title))
                if promoted else
                _subject(registration, lambda title: gettext("Your registration for %(title)s is confirmed",
@@ -88,9 +88,18 @@ def waitlisted(registration) -> None:
           _subject(registration, lambda title: gettext("You are on the waiting list for %(title)s", title=title)))
 
 
+def attendee(registration) -> itip.Recipient:
+    return itip.Recipient(registration.name, registration.email, registration.language, "ACCEPTED")
+
+
 def cancelled(registration) -> None:
+    event = registration.event
+    # a CANCEL only to whoever was sent the event for their calendar
+    calendar = (CalendarPart("CANCEL", itip.calendar(event, attendee(registration), itip.CANCEL), filename="event.ics")
+                if itip.delivery(event, registration.email) else None)
     _send(registration, "registration.cancelled", "cancelled",
-          _subject(registration, lambda title: gettext("Your registration for %(title)s is cancelled", title=title)))
+          _subject(registration, lambda title: gettext("Your registration for %(title)s is cancelled", title=title)),
+          calendar=calendar)
 
 
 def manage_link(registration) -> None:

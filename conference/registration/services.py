@@ -155,6 +155,8 @@ def promote(registration: Registration, now: datetime) -> None:
 # ---------------------------------------------------------------- the attendee's path
 
 def check_open(event: Event, now: datetime, *, invited: bool = False) -> None:
+    if event.cancelled_at is not None:
+        raise RegistrationError("closed")
     if invited and event.registration_policy is RegistrationPolicy.INVITATION_ONLY:
         if now >= (event.registration_closes_at or event.starts_at):
             raise RegistrationError("closed")

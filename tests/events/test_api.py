@@ -16,6 +16,7 @@ def test_the_event_list_gives_each_event_with_times_carrying_their_offset(client
         "ends_at": "2020-11-26T15:00:00+01:00",
         "timezone": "Europe/Stockholm",
         "registration": "closed",
+        "cancelled": False,
         "url": "http://localhost/events/integrationsforum-2020/",
         "api_url": "http://localhost/api/v1/events/integrationsforum-2020",
     }

@@ -1,0 +1,143 @@
+"""Invitations that stay true: iTIP REQUEST, updates with a rising SEQUENCE, and CANCEL (RFC 5546).
+
+One calendar object per event (its UID never changes). Changes that matter to a calendar --
+title, times, place, cancellation -- raise the event's SEQUENCE and go out to everyone with a
+place or an open invitation; a typo in the abstract does not, unless the organiser asks.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from conference.calendars import ics
+from conference.calendars.models import CalendarDelivery
+from conference.core.timeutil import utcnow
+from conference.events.models import Event
+from conference.extensions import db
+from conference.outbox.compose import envelope_sender, external_url
+
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    language: str
+    partstat: str  # ACCEPTED for registrants, NEEDS-ACTION for an unanswered invitation
+
+
+def fingerprint(event: Event) -> str:
+    """What a calendar shows of the event; any change here is news to every calendar."""
+    parts = [event.title, event.starts_at.isoformat(), event.ends_at.isoformat(), event.venue, event.timezone,
+             "cancelled" if event.cancelled_at else "confirmed"]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def note_change(event: Event, *, force: bool = False) -> bool:
+    """Raise the sequence if the calendar's view of the event changed (or the organiser asks)."""
+    current = fingerprint(event)
+    if not event.calendar_fingerprint:
+        event.calendar_fingerprint = current  # the first look: nothing was sent from an older state
+        return force
+    if current == event.calendar_fingerprint and not force:
+        return False
+    event.calendar_sequence += 1
+    event.calendar_fingerprint = current
+    return True
+
+
+def recipients(event: Event) -> list[Recipient]:
+    """Everyone with a place, and everyone invited who has not declined or registered yet."""
+    from conference.registration.models import Invitation, InvitationState, Registration, RegistrationState
+
+    people = [Recipient(r.name, r.email, r.language, "ACCEPTED") for r in db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id,
+                                   Registration.state == RegistrationState.CONFIRMED))]
+    people += [Recipient(i.name, i.email, i.language, "NEEDS-ACTION") for i in db.session.scalars(
+        select(Invitation).where(Invitation.event_id == event.id, Invitation.state == InvitationState.INVITED))]
+    return people
+
+
+def delivery(event: Event, email: str) -> CalendarDelivery | None:
+    return db.session.scalar(select(CalendarDelivery).where(
+        CalendarDelivery.event_id == event.id, CalendarDelivery.email_normalised == email.strip().lower()))
+
+
+def next_sequence(event: Event, email: str, method: str) -> int:
+    """Never lower than anything sent before; a CANCEL, and a REQUEST after one, move it up."""
+    last = delivery(event, email)
+    if last is None:
+        return event.calendar_sequence
+    bump = 1 if CANCEL in (method, last.method) else 0
+    return max(event.calendar_sequence, last.sequence + bump)
+
+
+def record(event: Event, email: str, sequence: int, method: str) -> None:
+    last = delivery(event, email)
+    if last is None:
+        last = CalendarDelivery(event_id=event.id, email_normalised=email.strip().lower(), sequence=sequence,
+                                method=method)
+        db.session.add(last)
+    last.sequence = max(last.sequence, sequence)
+    last.method = method
+    last.sent_at = utcnow()
+
+
+def calendar(event: Event, recipient: Recipient, method: str) -> bytes:
+    """The calendar object for one recipient, its sequence recorded as sent."""
+    if not event.calendar_fingerprint:
+        event.calendar_fingerprint = fingerprint(event)  # later changes are measured against what was sent
+    sequence = next_sequence(event, recipient.email, method)
+    body = ics.invitation(
+        method=method, uid=ics.event_uid(event.id), sequence=sequence, summary=event.title,
+        description=event.summary, url=external_url("events.event", slug=event.slug), location=event.venue,
+        starts_at=event.starts_at, ends_at=event.ends_at, tz_name=event.timezone,
+        organizer_name=event.contact_name or event.title, organizer_email=event.contact_email or envelope_sender(),
+        attendee_name=recipient.name, attendee_email=recipient.email,
+        status="CANCELLED" if method == CANCEL else "CONFIRMED", partstat=recipient.partstat,
+        rsvp=recipient.partstat == "NEEDS-ACTION")
+    record(event, recipient.email, sequence, method)
+    return body
+
+
+def send_updates(event: Event) -> int:
+    """An update to everyone concerned; returns how many went out."""
+    from conference.calendars import mails
+
+    people = recipients(event)
+    for recipient in people:
+        mails.update(event, recipient, calendar(event, recipient, REQUEST))
+    return len(people)
+
+
+def send_cancellations(event: Event) -> int:
+    from conference.calendars import mails
+
+    people = recipients(event)
+    for recipient in people:
+        mails.event_cancelled(event, recipient, calendar(event, recipient, CANCEL))
+    return len(people)
+
+
+def follow_saved_event(_app, event: Event, **_extra) -> None:
+    """After an organiser saved an event: calendars learn of changes that matter to them."""
+    from flask import flash
+    from flask_babel import ngettext
+
+    if not note_change(event):
+        return
+    sent = send_updates(event)
+    db.session.commit()
+    if sent:
+        flash(ngettext("A calendar update went out to %(num)d person.",
+                       "Calendar updates went out to %(num)d people.", sent), "info")
+
+
+def cancel_event(event: Event, *, now) -> int:
+    """The event will not take place: registration stops, and every calendar is told."""
+    event.cancelled_at = now
+    note_change(event)
+    return send_cancellations(event)

@@ -3,18 +3,15 @@
 from sqlalchemy import select
 
 from conference.core import audit
+from conference.core.errors import RuleError
 from conference.core.models import Grant, Role, User
 from conference.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(ValueError):
-    """A change to an account that the rules refuse; `code` says which rule."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class AccountError(RuleError):
+    """A change to an account that the rules refuse."""
 
 
 def normalise_email(address: str) -> str:

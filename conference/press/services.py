@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from conference.core import audit, tokens
+from conference.core.errors import RuleError
 from conference.events.models import Event, StreamAudience
 from conference.extensions import db
 from conference.press import mails
@@ -19,12 +20,8 @@ LINK_LIFETIME_AFTER_EVENT = timedelta(days=1)  # time enough to watch the end, t
 OPEN = (PressRequestState.PENDING, PressRequestState.APPROVED)
 
 
-class PressError(Exception):
-    """A change the rules refuse; `code` says which, for the view's message."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class PressError(RuleError):
+    """A decision on a press request that the rules refuse."""
 
 
 @dataclass
@@ -81,12 +78,17 @@ def earlier_requests_of_outlet(press_request: PressRequest) -> list[PressRequest
         .order_by(PressRequest.created_at.desc()).limit(20)))
 
 
-def approve(press_request: PressRequest, *, user_id: int, now: datetime) -> StreamAccess:
+def decide(press_request: PressRequest, state: PressRequestState, *, user_id: int, now: datetime) -> None:
+    """Only a pending request is decided, once."""
     if press_request.state is not PressRequestState.PENDING:
         raise PressError("already_decided")
-    press_request.state = PressRequestState.APPROVED
+    press_request.state = state
     press_request.decided_at = now
     press_request.decided_by_user_id = user_id
+
+
+def approve(press_request: PressRequest, *, user_id: int, now: datetime) -> StreamAccess:
+    decide(press_request, PressRequestState.APPROVED, user_id=user_id, now=now)
     access = grant(press_request.event, StreamAccessKind.PRESS, holder_name=f"{press_request.name}, "
                    f"{press_request.outlet}", press_request_id=press_request.id, now=now)
     audit.record("press_request.approved", press_request, event_id=press_request.event_id, user_id=user_id)
@@ -95,11 +97,7 @@ def approve(press_request: PressRequest, *, user_id: int, now: datetime) -> Stre
 
 
 def deny(press_request: PressRequest, *, message: str, user_id: int, now: datetime) -> None:
-    if press_request.state is not PressRequestState.PENDING:
-        raise PressError("already_decided")
-    press_request.state = PressRequestState.DENIED
-    press_request.decided_at = now
-    press_request.decided_by_user_id = user_id
+    decide(press_request, PressRequestState.DENIED, user_id=user_id, now=now)
     press_request.decision_message = message.strip()
     audit.record("press_request.denied", press_request, event_id=press_request.event_id, user_id=user_id)
     if press_request.decision_message:

@@ -13,6 +13,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from conference.core import audit, tokens
+from conference.core.errors import RuleError
 from conference.events.models import Event, Organisation, OrganisationKind, RegistrationPolicy
 from conference.events.services import RegistrationState as WindowState
 from conference.events.services import registration_state
@@ -23,12 +24,8 @@ from conference.registration.models import Registration, RegistrationState
 MANAGE = "manage"
 
 
-class RegistrationError(Exception):
-    """A registration the rules refuse; `code` says which rule, for the view's message."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class RegistrationError(RuleError):
+    """A registration the rules refuse."""
 
 
 @dataclass

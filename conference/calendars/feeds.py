@@ -114,12 +114,12 @@ def _moment(moment: datetime, tz_name: str) -> datetime:
 
 
 def _vevent(*, uid: str, changed_at: datetime, summary: str, description: str, location: str, url: str,
-            starts_at: datetime, ends_at: datetime, tz_name: str) -> VEvent:
+            starts_at: datetime, ends_at: datetime, tz_name: str, cancelled: bool, sequence: int = 0) -> VEvent:
     entry = VEvent()
     entry.add("UID", uid)
     entry.add("DTSTAMP", changed_at.astimezone(timezone.utc))
     entry.add("LAST-MODIFIED", changed_at.astimezone(timezone.utc))
-    entry.add("SEQUENCE", 0)
+    entry.add("SEQUENCE", sequence)
     entry.add("DTSTART", _moment(starts_at, tz_name))
     entry.add("DTEND", _moment(ends_at, tz_name))
     entry.add("SUMMARY", summary)
@@ -127,15 +127,18 @@ def _vevent(*, uid: str, changed_at: datetime, summary: str, description: str, l
         entry.add("DESCRIPTION", description)
     entry.add("LOCATION", location)
     entry.add("URL", url)
-    entry.add("STATUS", "CONFIRMED")
-    entry.add("TRANSP", "OPAQUE")
+    # a cancelled event stays in the feed, marked, so subscribed calendars strike it out
+    entry.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+    entry.add("TRANSP", "TRANSPARENT" if cancelled else "OPAQUE")
     return entry
 
 
 def event_vevent(event: Event) -> VEvent:
+    # the same UID and SEQUENCE as the invitations (calendars.itip): the feed never looks older than the mail
     return _vevent(uid=ics.event_uid(event.id), changed_at=event.updated_at, summary=event.title,
                    description=event_description(event), location=location_of(event), url=event_url(event),
-                   starts_at=event.starts_at, ends_at=event.ends_at, tz_name=event.timezone)
+                   starts_at=event.starts_at, ends_at=event.ends_at, tz_name=event.timezone,
+                   cancelled=event.cancelled_at is not None, sequence=event.calendar_sequence)
 
 
 def session_vevent(session: Session) -> VEvent:
@@ -143,7 +146,7 @@ def session_vevent(session: Session) -> VEvent:
     return _vevent(uid=session_uid(session), changed_at=session.updated_at, summary=session.title,
                    description=session_description(session), location=location_of(event, session),
                    url=session_url(session), starts_at=session.starts_at, ends_at=session.ends_at,
-                   tz_name=event.timezone)
+                   tz_name=event.timezone, cancelled=event.cancelled_at is not None)
 
 
 def published_calendar(name: str, source: str, entries: list[tuple[VEvent, str]], *,

@@ -335,7 +335,34 @@ def test_new_secrets_end_the_old_agenda_link(app, client, consultation):
     assert client.get(f"/r/{token}/agenda.ics").status_code == 404
 
 
-# ---------------------------------------------------------------- drafts
+# ---------------------------------------------------------------- cancellation and drafts
+
+def test_a_cancelled_event_stays_in_the_feeds_marked_cancelled_with_the_invitations_sequence(app, client,
+                                                                                            consultation):
+    token = register(app, "eva@example.org")
+    with app.app_context():
+        event = db.session.scalar(select(f.Event))
+        event.cancelled_at, event.calendar_sequence = NOW, 2
+        db.session.commit()
+
+    entries = vevents(get_calendar(client, f"/r/{token}/agenda.ics"))
+
+    assert {str(e["STATUS"]) for e in entries} == {"CANCELLED"}
+    assert entries[0]["SEQUENCE"] == 2  # the event's own entry, as in the CANCEL mail
+    assert {str(e["STATUS"]) for e in vevents(get_calendar(client, "/events/samrad/programme.ics"))} == {"CANCELLED"}
+
+
+def test_a_cancelled_event_offers_nothing_to_add(app, client, consultation):
+    with app.app_context():
+        db.session.scalar(select(f.Event)).cancelled_at = NOW
+        db.session.commit()
+    client.get("/language/en")
+
+    page = client.get("/events/samrad/").get_data(as_text=True)
+
+    assert "Add to calendar" not in page
+    assert not links_on(page, "webcal://")
+
 
 def test_a_draft_has_no_feeds(app, client):
     with app.app_context():

@@ -311,3 +311,13 @@ def test_an_expired_registrations_link_no_longer_confirms(client, app, smtp, ope
     assert registration(app).state is RegistrationState.EXPIRED
     with app.app_context():
         assert db.session.get(Event, open_event).seats_taken == 0
+
+
+def test_the_personal_page_offers_the_personal_agenda_to_subscribe_to(client, app, smtp, open_event):
+    register(client)
+    deliver(app)
+    manage_path = confirm_from_mail(client, smtp)
+    html = client.get(manage_path).get_data(as_text=True)
+    assert f'href="webcal://localhost{manage_path}/agenda.ics"' in html
+    feed = client.get(manage_path + "/agenda.ics")
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"

@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.press.manage import bp as press_manage_bp
     from conference.press.views import bp as press_bp
     from conference.registration.manage import bp as registration_manage_bp
+    from conference.registration.series_manage import bp as series_invitations_bp
     from conference.registration.views import bp as registration_bp
 
     app.register_blueprint(core_bp)
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(admin_bp, url_prefix="/manage/users")
     app.register_blueprint(registration_bp)
+    app.register_blueprint(series_invitations_bp, url_prefix="/manage/series")
     app.register_blueprint(registration_manage_bp, url_prefix="/manage/events/<slug>")
     app.register_blueprint(press_bp)
     app.register_blueprint(calendars_bp)

@@ -55,19 +55,76 @@ def invitation(*, method: str, uid: str, sequence: int, summary: str, descriptio
                attendee_name: str, attendee_email: str, status: str = "CONFIRMED",
                partstat: str = "ACCEPTED", rsvp: bool = False) -> bytes:
     """One VEVENT for one attendee, as an iTIP REQUEST or CANCEL."""
+    zone = ZoneInfo(tz_name)
+    calendar = _calendar(method, tz_name)
+    calendar.add_component(_event(uid, sequence, summary, description, url, location, starts_at.astimezone(zone),
+                                  ends_at.astimezone(zone), organizer_name, organizer_email, attendee_name,
+                                  attendee_email, status, partstat, rsvp))
+    return calendar.to_ical()
+
+
+def series_uid(series_id: int) -> str:
+    return f"series-{series_id}@{UID_DOMAIN}"
+
+
+def series_request(*, method: str, uid: str, sequence: int, summary: str, description: str, url: str,
+                   location: str, tz_name: str, organizer_name: str, organizer_email: str, attendee_name: str,
+                   attendee_email: str, first_start: datetime, first_end: datetime, interval_weeks: int, count: int,
+                   cancelled_occurrences: list[datetime], moved: list[tuple[datetime, datetime, datetime]],
+                   partstat: str = "NEEDS-ACTION", rsvp: bool = True) -> bytes:
+    """A whole weekly series as one VEVENT with an RRULE; cancelled meetings as EXDATE and
+    moved ones as overriding VEVENTs (same UID, RECURRENCE-ID), so a new invitee sees the truth."""
+    zone = ZoneInfo(tz_name)
+    calendar = _calendar(method, tz_name)
+    master = _event(uid, sequence, summary, description, url, location, first_start.astimezone(zone),
+                    first_end.astimezone(zone), organizer_name, organizer_email, attendee_name, attendee_email,
+                    "CONFIRMED", partstat, rsvp)
+    master.add("RRULE", {"FREQ": "WEEKLY", "INTERVAL": interval_weeks, "COUNT": count})
+    for occurrence in cancelled_occurrences:
+        master.add("EXDATE", occurrence.astimezone(zone))
+    calendar.add_component(master)
+    for original, starts_at, ends_at in moved:
+        override = _event(uid, sequence, summary, description, url, location, starts_at.astimezone(zone),
+                          ends_at.astimezone(zone), organizer_name, organizer_email, attendee_name, attendee_email,
+                          "CONFIRMED", partstat, rsvp)
+        override.add("RECURRENCE-ID", original.astimezone(zone))
+        calendar.add_component(override)
+    return calendar.to_ical()
+
+
+def occurrence(*, method: str, uid: str, sequence: int, summary: str, description: str, url: str, location: str,
+               tz_name: str, organizer_name: str, organizer_email: str, attendee_name: str, attendee_email: str,
+               original_start: datetime, starts_at: datetime, ends_at: datetime, partstat: str = "NEEDS-ACTION",
+               rsvp: bool = True) -> bytes:
+    """One meeting of a series changed or cancelled: only that occurrence, by its RECURRENCE-ID."""
+    zone = ZoneInfo(tz_name)
+    calendar = _calendar(method, tz_name)
+    component = _event(uid, sequence, summary, description, url, location, starts_at.astimezone(zone),
+                       ends_at.astimezone(zone), organizer_name, organizer_email, attendee_name, attendee_email,
+                       "CANCELLED" if method == "CANCEL" else "CONFIRMED", partstat, rsvp)
+    component.add("RECURRENCE-ID", original_start.astimezone(zone))
+    calendar.add_component(component)
+    return calendar.to_ical()
+
+
+def _calendar(method: str, tz_name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", method)
     calendar.add_component(vtimezone(tz_name))
-    zone = ZoneInfo(tz_name)
+    return calendar
+
+
+def _event(uid, sequence, summary, description, url, location, starts_at, ends_at, organizer_name, organizer_email,
+           attendee_name, attendee_email, status, partstat, rsvp) -> VEvent:
     event = VEvent()
     event.add("UID", uid)
     event.add("DTSTAMP", utcnow())
     event.add("SEQUENCE", sequence)
-    event.add("DTSTART", starts_at.astimezone(zone))
-    event.add("DTEND", ends_at.astimezone(zone))
+    event.add("DTSTART", starts_at)
+    event.add("DTEND", ends_at)
     event.add("SUMMARY", summary)
     if description:
         event.add("DESCRIPTION", description)
@@ -83,5 +140,4 @@ def invitation(*, method: str, uid: str, sequence: int, summary: str, descriptio
     attendee.params["PARTSTAT"] = vText(partstat)
     attendee.params["RSVP"] = vText("TRUE" if rsvp else "FALSE")
     event.add("ATTENDEE", attendee)
-    calendar.add_component(event)
-    return calendar.to_ical()
+    return event

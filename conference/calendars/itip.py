@@ -13,6 +13,7 @@ from sqlalchemy import select
 from conference.calendars import ics
 from conference.calendars.models import CalendarDelivery
 from conference.core.timeutil import utcnow
+from conference.events.meetings import follows_rule, meetings_of
 from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox.compose import envelope_sender, external_url
@@ -50,15 +51,90 @@ def note_change(event: Event, *, force: bool = False) -> bool:
 
 
 def recipients(event: Event) -> list[Recipient]:
-    """Everyone with a place, and everyone invited who has not declined or registered yet."""
+    """Everyone with a place, and everyone invited who has not declined or registered yet.
+
+    Invitees of a weekly series are left out: their calendars hold the series, and hear of
+    this meeting through `series_recipients`.
+    """
     from conference.registration.models import Invitation, InvitationState, Registration, RegistrationState
 
+    by_series = series_addresses(event)
     people = [Recipient(r.name, r.email, r.language, "ACCEPTED") for r in db.session.scalars(
         select(Registration).where(Registration.event_id == event.id,
                                    Registration.state == RegistrationState.CONFIRMED))]
     people += [Recipient(i.name, i.email, i.language, "NEEDS-ACTION") for i in db.session.scalars(
         select(Invitation).where(Invitation.event_id == event.id, Invitation.state == InvitationState.INVITED))]
-    return people
+    return [p for p in people if p.email.strip().lower() not in by_series]
+
+
+# ---------------------------------------------------------------- weekly series (one RRULE)
+
+def series_addresses(event: Event) -> set[str]:
+    if not follows_rule(event.series) or event.occurrence_start is None:
+        return set()
+    from conference.registration.models import SeriesInvitee
+
+    return set(db.session.scalars(select(SeriesInvitee.email_normalised).where(
+        SeriesInvitee.series_id == event.series_id)))
+
+
+def series_recipients(event: Event) -> list[Recipient]:
+    """The series' invitees who have not declined this meeting."""
+    from conference.registration.models import Invitation, InvitationState, SeriesInvitee
+
+    rows = db.session.execute(
+        select(SeriesInvitee, Invitation.state).join(Invitation, Invitation.series_invitee_id == SeriesInvitee.id)
+        .where(Invitation.event_id == event.id, Invitation.state != InvitationState.DECLINED)).all()
+    return [Recipient(invitee.name, invitee.email, invitee.language,
+                      "ACCEPTED" if state is InvitationState.ACCEPTED else "NEEDS-ACTION") for invitee, state in rows]
+
+
+def series_calendar(series, recipient: Recipient) -> bytes:
+    """The whole series as it stands now, for a new invitee."""
+    meetings = meetings_of(series)
+    for meeting in meetings:
+        if not meeting.calendar_fingerprint:
+            meeting.calendar_fingerprint = fingerprint(meeting)  # later moves are measured against this
+    first = meetings[0]
+    return ics.series_request(
+        method=REQUEST, uid=ics.series_uid(series.id), sequence=series.calendar_sequence, summary=series.name,
+        description=series.description, url=external_url("events.event", slug=first.slug), location=first.venue,
+        tz_name=first.timezone, organizer_name=first.contact_name or series.name,
+        organizer_email=first.contact_email or envelope_sender(), attendee_name=recipient.name,
+        attendee_email=recipient.email, first_start=first.occurrence_start,
+        first_end=first.occurrence_start + (first.ends_at - first.starts_at), interval_weeks=series.interval_weeks,
+        count=len(meetings), cancelled_occurrences=[m.occurrence_start for m in meetings if m.cancelled_at],
+        moved=[(m.occurrence_start, m.starts_at, m.ends_at) for m in meetings
+               if not m.cancelled_at and m.starts_at != m.occurrence_start],
+        partstat=recipient.partstat, rsvp=recipient.partstat == "NEEDS-ACTION")
+
+
+def occurrence_calendar(event: Event, recipient: Recipient, method: str) -> bytes:
+    series = event.series
+    return ics.occurrence(
+        method=method, uid=ics.series_uid(series.id), sequence=series.calendar_sequence, summary=series.name,
+        description=series.description, url=external_url("events.event", slug=event.slug), location=event.venue,
+        tz_name=event.timezone, organizer_name=event.contact_name or series.name,
+        organizer_email=event.contact_email or envelope_sender(), attendee_name=recipient.name,
+        attendee_email=recipient.email, original_start=event.occurrence_start, starts_at=event.starts_at,
+        ends_at=event.ends_at, partstat=recipient.partstat, rsvp=recipient.partstat == "NEEDS-ACTION")
+
+
+def send_occurrence(event: Event, method: str) -> int:
+    """One meeting of a weekly series moved or was cancelled: that occurrence only, with a higher sequence."""
+    from conference.calendars import mails
+
+    if not follows_rule(event.series) or event.occurrence_start is None:
+        return 0
+    event.series.calendar_sequence += 1
+    people = series_recipients(event)
+    for recipient in people:
+        body = occurrence_calendar(event, recipient, method)
+        if method == CANCEL:
+            mails.event_cancelled(event, recipient, body)
+        else:
+            mails.update(event, recipient, body)
+    return len(people)
 
 
 def delivery(event: Event, email: str) -> CalendarDelivery | None:
@@ -110,7 +186,7 @@ def send_updates(event: Event) -> int:
     people = recipients(event)
     for recipient in people:
         mails.update(event, recipient, calendar(event, recipient, REQUEST))
-    return len(people)
+    return len(people) + send_occurrence(event, REQUEST)
 
 
 def send_cancellations(event: Event) -> int:
@@ -119,7 +195,7 @@ def send_cancellations(event: Event) -> int:
     people = recipients(event)
     for recipient in people:
         mails.event_cancelled(event, recipient, calendar(event, recipient, CANCEL))
-    return len(people)
+    return len(people) + send_occurrence(event, CANCEL)
 
 
 def follow_saved_event(_app, event: Event, **_extra) -> None:

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (DateField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField,
-                     TextAreaField, URLField)
+                     TextAreaField, TimeField, URLField)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from conference.core.forms import ConfirmForm, options, stripped  # noqa: F401 (views use forms.ConfirmForm)
@@ -30,6 +30,12 @@ PROGRAMME_ERRORS = {
     "slug_taken": _l("Another event already has this address."),
     "logo_too_large": _l("The logo file is too large."),
     "logo_too_many_pixels": _l("The logo is too large: at most 2000 × 2000 pixels."),
+    "series_without_dates": _l("Give the first date, every how many weeks and the number of meetings, "
+                               "or list the dates."),
+    "series_too_long": _l("A series has at most 52 meetings."),
+    "series_date_twice": _l("A date is listed twice."),
+    "series_time_on_clock_change": _l("A meeting would start or end in the hour the clocks change. "
+                                      "Choose another time."),
     "logo_not_image": _l("The logo must be a PNG, JPEG or WebP image."),
 }
 
@@ -173,3 +179,45 @@ class SeriesForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(_l("Web address (slug)"), validators=[Optional(), Length(max=80), SLUG])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)], filters=[paragraphs_text])
+
+
+class MeetingSeriesForm(FlaskForm):
+    """A series of meetings: every N weeks from a first date, or on dates of their own."""
+
+    name = StringField(_l("Name of the series"), validators=[DataRequired(), Length(max=150)])
+    kind = SelectField(_l("Kind of meetings"), choices=labels.choices(labels.EVENT_KIND))
+    format = SelectField(_l("Format"), choices=labels.choices(labels.EVENT_FORMAT))
+    timezone = SelectField(_l("Timezone"), choices=labels.choices(labels.TIMEZONE), validators=[SupportedTimezone()])
+    starts_at_time = TimeField(_l("Every meeting starts at"), validators=[DataRequired(message=_l("Enter a time."))])
+    duration_minutes = IntegerField(_l("Length of each meeting, in minutes"),
+                                    validators=[DataRequired(), NumberRange(min=15, max=12 * 60)])
+    first_date = DateField(_l("First meeting"), validators=[Optional()],
+                           description=_l("With “every … weeks” and the number of meetings."))
+    interval_weeks = IntegerField(_l("Every … weeks"), validators=[Optional(), NumberRange(min=1, max=52)])
+    count = IntegerField(_l("Number of meetings"), validators=[Optional(), NumberRange(min=2, max=52)])
+    dates = TextAreaField(_l("Or: the dates, one a line"), validators=[Length(max=2000)],
+                          description=_l("For meetings that follow no rule, such as a samråd and two sakråd "
+                                         "(YYYY-MM-DD)."))
+    venue = StringField(_l("Venue"), validators=[Length(max=300)])
+    contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email(), Length(max=254)],
+                               filters=[stripped])
+    capacity = IntegerField(_l("Places at each meeting"), validators=[Optional(), NumberRange(min=1, max=100000)])
+    summary = TextAreaField(_l("Description"), validators=[Length(max=20000)], filters=[paragraphs_text])
+
+    def listed_dates(self) -> list:
+        """The dates typed one a line; a line that is no date is an error beside the field."""
+        from datetime import date
+
+        found = []
+        for line in (self.dates.data or "").splitlines():
+            if line.strip():
+                try:
+                    found.append(date.fromisoformat(line.strip()))
+                except ValueError:
+                    self.dates.errors = list(self.dates.errors) + [
+                        _l("“%(line)s” is not a date (YYYY-MM-DD).", line=line.strip())]
+        return found
+
+    def rule_given(self) -> bool:
+        return bool(self.first_date.data and self.interval_weeks.data and self.count.data)

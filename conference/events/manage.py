@@ -14,7 +14,7 @@ from conference.core.forms import options
 from conference.core.access import can_manage_event, managed_event_filter, organiser_required, organises_all_events
 from conference.core.models import Grant, Role
 from conference.core.timeutil import local_naive, to_utc, utcnow
-from conference.events import forms, services
+from conference.events import forms, meetings, services
 from conference.events.models import (Appointment, Event, EventFormat, EventKind, EventSeries, Organisation,
                                       OrganisationKind, OrganiserRole, Person, RegistrationPolicy, Session,
                                       SessionKind, SpeakerRole, Stage)
@@ -462,6 +462,38 @@ def series_form(series_id=None):
             flash(_("The series was saved."), "success")
             return redirect(url_for(".series_list"))
     return render_form("manage/series_form.html", form, series=series)
+
+
+@bp.route("/series/meetings/new", methods=["GET", "POST"])
+@organiser_required
+def new_meeting_series():
+    form = forms.MeetingSeriesForm()
+    if request.method == "GET":
+        form.timezone.data = "Europe/Stockholm"
+        form.kind.data = EventKind.WORKSHOP.value
+    if form.validate_on_submit():
+        listed = form.listed_dates()
+        if not form.dates.errors:
+            plan = meetings.MeetingPlan(
+                name=form.name.data, kind=EventKind(form.kind.data), format=EventFormat(form.format.data),
+                timezone=form.timezone.data, starts_at_time=form.starts_at_time.data,
+                duration=timedelta(minutes=form.duration_minutes.data), venue=form.venue.data or "",
+                contact_name=form.contact_name.data or "", contact_email=form.contact_email.data or "",
+                capacity=form.capacity.data, summary=form.summary.data or "")
+            rule = form.rule_given() and not listed
+            days = (meetings.dates_by_rule(form.first_date.data, form.interval_weeks.data, form.count.data)
+                    if rule else listed)
+            try:
+                series = meetings.create_series(plan, days, interval_weeks=form.interval_weeks.data if rule else None,
+                                                creator=current_user)
+            except services.ProgrammeError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("The series and its meetings were created. Now invite the participants."), "success")
+                return redirect(url_for("series_invitations.invitations", series_id=series.id))
+    return render_form("manage/meeting_series_form.html", form)
 
 
 @bp.route("/series/<int:series_id>/delete", methods=["GET", "POST"])

@@ -92,7 +92,7 @@ class Organisation(db.Model):
 
 
 class EventSeries(db.Model):
-    """A recurring event, such as a yearly forum; its editions are events."""
+    """A recurring event, such as a yearly forum, or a series of meetings invited to at once."""
 
     __tablename__ = "event_series"
 
@@ -100,6 +100,9 @@ class EventSeries(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # set when the meetings follow "every N weeks": invitations then carry one RRULE
+    interval_weeks: Mapped[int | None]
+    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")  # of the series' own VEVENT
 
     events: Mapped[list["Event"]] = relationship(back_populates="series", order_by="Event.starts_at")
 
@@ -147,6 +150,8 @@ class Event(db.Model):
     calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     calendar_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the event will not take place
+    # the start the series' rule gave this meeting: its RECURRENCE-ID, kept when the meeting moves
+    occurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

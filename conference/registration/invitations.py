@@ -10,11 +10,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from conference.calendars import itip
 from conference.core import audit, tokens
 from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox import services as outbox
-from conference.calendars import itip
 from conference.outbox.compose import CalendarPart, Mail, external_url, render
 from conference.registration import services
 from conference.registration.models import Invitation, InvitationState
@@ -71,9 +71,17 @@ def existing_emails(event: Event) -> set[str]:
 def invite(event: Event, *, name: str, email: str, organisation_name: str = "", stakeholder_group: str = "",
            language: str = "sv", user_id: int | None = None, batch: str | None = None) -> Invitation:
     """Invite one person and queue the mail; an address already invited raises."""
-    normalised = services.normalise_email(email)
-    if normalised in existing_emails(event):
+    if services.normalise_email(email) in existing_emails(event):
         raise services.RegistrationError("already_invited")
+    invitation = new_invitation(event, name=name, email=email, organisation_name=organisation_name,
+                                stakeholder_group=stakeholder_group, language=language, user_id=user_id, batch=batch)
+    send_invitation(invitation)
+    return invitation
+
+
+def new_invitation(event: Event, *, name: str, email: str, organisation_name: str, stakeholder_group: str,
+                   language: str, user_id: int | None, batch: str | None) -> Invitation:
+    normalised = services.normalise_email(email)
     invitation = Invitation(event_id=event.id, event=event, name=name.strip(), email=email.strip(),
                             email_normalised=normalised, organisation_name=organisation_name.strip(),
                             stakeholder_group=stakeholder_group.strip(), language=language,
@@ -82,7 +90,6 @@ def invite(event: Event, *, name: str, email: str, organisation_name: str = "", 
     db.session.add(invitation)
     db.session.flush()
     audit.record("invitation.created", invitation, event_id=event.id, user_id=user_id)
-    send_invitation(invitation)
     return invitation
 
 
@@ -190,3 +197,57 @@ def decline(invitation: Invitation, *, now: datetime) -> None:
     invitation.state = InvitationState.DECLINED
     invitation.answered_at = now
     audit.record("invitation.declined", invitation, event_id=invitation.event_id)
+
+
+def invite_to_series(series, *, name: str, email: str, organisation_name: str = "", stakeholder_group: str = "",
+                     language: str = "sv", user_id: int | None = None, batch: str | None = None):
+    """Invite a person to every meeting of a series at once.
+
+    A weekly series goes out as one invitation whose RRULE holds every meeting; meetings on
+    dates of their own go out as one invitation each. Either way each meeting keeps its own
+    answer (and place), through its own link.
+    """
+    from conference.events.meetings import follows_rule, meetings_of
+    from conference.registration.models import SeriesInvitee
+
+    normalised = services.normalise_email(email)
+    if db.session.scalar(select(SeriesInvitee.id).where(SeriesInvitee.series_id == series.id,
+                                                        SeriesInvitee.email_normalised == normalised)):
+        raise services.RegistrationError("already_invited")
+    invitee = SeriesInvitee(series_id=series.id, name=name.strip(), email=email.strip(), email_normalised=normalised,
+                            organisation_name=organisation_name.strip(), stakeholder_group=stakeholder_group.strip(),
+                            language=language)
+    db.session.add(invitee)
+    db.session.flush()
+    meetings = [m for m in meetings_of(series) if m.cancelled_at is None]
+    weekly = follows_rule(series)
+    per_meeting = []
+    for meeting in meetings:
+        if normalised in existing_emails(meeting):
+            continue
+        invitation = new_invitation(meeting, name=name, email=email, organisation_name=organisation_name,
+                                    stakeholder_group=stakeholder_group, language=language, user_id=user_id,
+                                    batch=batch)
+        invitation.series_invitee_id = invitee.id
+        per_meeting.append(invitation)
+        if not weekly:
+            send_invitation(invitation)
+    if weekly:
+        send_series_invitation(series, invitee, per_meeting)
+    audit.record("series.invited", series, email=normalised, user_id=user_id)
+    return invitee
+
+
+def send_series_invitation(series, invitee, per_meeting: list[Invitation]) -> None:
+    recipient = itip.Recipient(invitee.name, invitee.email, invitee.language, "NEEDS-ACTION")
+    with force_locale(invitee.language):
+        subject = gettext("Invitation: %(title)s", title=series.name)
+    meetings = [(invitation.event, external_url("registration.invitation", token=token_of(invitation)))
+                for invitation in per_meeting]
+    text, html = render("registration/series_invitation", invitee.language, invitee=invitee, series=series,
+                        meetings=meetings)
+    mail = Mail(to_name=invitee.name, to_address=invitee.email, subject=subject, text=text, html=html,
+                reply_to=per_meeting[0].event.contact_email or None if per_meeting else None,
+                calendar=CalendarPart("REQUEST", itip.series_calendar(series, recipient), filename="series.ics"))
+    outbox.enqueue(mail, kind="invitation.series", event_id=per_meeting[0].event_id if per_meeting else None,
+                   batch=per_meeting[0].batch if per_meeting else None)

@@ -59,14 +59,17 @@ def confirmed(registration, *, promoted: bool = False) -> None:
 
     event = registration.event
     code = ticket_code(registration)
-    calendar = itip.calendar(event, attendee(registration), itip.REQUEST)
+    # an invitee of a weekly series has the meeting in their calendar already, as part of the series
+    in_series = registration.email_normalised in itip.series_addresses(event)
+    calendar = None if in_series else CalendarPart("REQUEST", itip.calendar(event, attendee(registration), itip.REQUEST),
+                                                   filename="event.ics")
     subject = (_subject(registration, lambda title: gettext("You have a place at %(title)s", title=title))
                if promoted else
                _subject(registration, lambda title: gettext("Your registration for %(title)s is confirmed",
                                                             title=title)))
     _send(registration, "registration.promoted" if promoted else "registration.confirmed", "confirmed", subject,
           images=[InlineImage(TICKET_CID, tickets.qr_png(code))],
-          calendar=CalendarPart("REQUEST", calendar, filename="event.ics"),
+          calendar=calendar,
           ticket_code=grouped(code), ticket_cid=TICKET_CID, promoted=promoted, watch_url=watch_link(registration))
 
 

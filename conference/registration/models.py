@@ -100,10 +100,29 @@ class Invitation(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     invited_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     batch: Mapped[str | None] = mapped_column(String(40))  # the upload it came in, for progress
+    series_invitee_id: Mapped[int | None] = mapped_column(ForeignKey("series_invitee.id", ondelete="CASCADE"),
+                                                          index=True)  # invited with the whole series
 
     event: Mapped[Event] = relationship()
     registration: Mapped["Registration | None"] = relationship(
         primaryjoin="Invitation.id == foreign(Registration.invitation_id)", viewonly=True, uselist=False)
+
+
+class SeriesInvitee(db.Model):
+    """A person invited once to every meeting of a series; each meeting has its own Invitation."""
+
+    __tablename__ = "series_invitee"
+    __table_args__ = (db.UniqueConstraint("series_id", "email_normalised", name="uq_series_invitee_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("event_series.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    email_normalised: Mapped[str] = mapped_column(String(254))
+    organisation_name: Mapped[str] = mapped_column(String(200), default="")
+    stakeholder_group: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(5), default="sv")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CheckIn(db.Model):

@@ -37,11 +37,12 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _connect_signals() -> None:
     from conference.calendars import itip
-    from conference.events.services import event_changed
+    from conference.events.services import event_changed, session_changed
     from conference.press import broadcasts
 
     event_changed.connect(broadcasts.follow_saved_event)
     event_changed.connect(itip.follow_saved_event)
+    session_changed.connect(itip.follow_saved_session)
 
 
 def _import_models() -> None:

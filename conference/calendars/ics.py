@@ -63,6 +63,10 @@ def invitation(*, method: str, uid: str, sequence: int, summary: str, descriptio
     return calendar.to_ical()
 
 
+def session_uid(session_id: int) -> str:
+    return f"session-{session_id}@{UID_DOMAIN}"
+
+
 def series_uid(series_id: int) -> str:
     return f"series-{series_id}@{UID_DOMAIN}"
 

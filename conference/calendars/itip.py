@@ -59,9 +59,10 @@ def recipients(event: Event) -> list[Recipient]:
     from conference.registration.models import Invitation, InvitationState, Registration, RegistrationState
 
     by_series = series_addresses(event)
-    people = [Recipient(r.name, r.email, r.language, "ACCEPTED") for r in db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id,
-                                   Registration.state == RegistrationState.CONFIRMED))]
+    people = [] if event.attendees_pick_sessions else [  # those hold the sessions they picked instead
+        Recipient(r.name, r.email, r.language, "ACCEPTED") for r in db.session.scalars(
+            select(Registration).where(Registration.event_id == event.id,
+                                       Registration.state == RegistrationState.CONFIRMED))]
     people += [Recipient(i.name, i.email, i.language, "NEEDS-ACTION") for i in db.session.scalars(
         select(Invitation).where(Invitation.event_id == event.id, Invitation.state == InvitationState.INVITED))]
     return [p for p in people if p.email.strip().lower() not in by_series]
@@ -137,25 +138,28 @@ def send_occurrence(event: Event, method: str) -> int:
     return len(people)
 
 
-def delivery(event: Event, email: str) -> CalendarDelivery | None:
+def delivery(event: Event, email: str, uid: str | None = None) -> CalendarDelivery | None:
+    """The last message about a calendar object (the event's own, unless a session's uid is given)."""
     return db.session.scalar(select(CalendarDelivery).where(
-        CalendarDelivery.event_id == event.id, CalendarDelivery.email_normalised == email.strip().lower()))
+        CalendarDelivery.uid == (uid or ics.event_uid(event.id)),
+        CalendarDelivery.email_normalised == email.strip().lower()))
 
 
-def next_sequence(event: Event, email: str, method: str) -> int:
+def next_sequence(event: Event, email: str, method: str, *, uid: str | None = None, base: int | None = None) -> int:
     """Never lower than anything sent before; a CANCEL, and a REQUEST after one, move it up."""
-    last = delivery(event, email)
+    base = event.calendar_sequence if base is None else base
+    last = delivery(event, email, uid)
     if last is None:
-        return event.calendar_sequence
+        return base
     bump = 1 if CANCEL in (method, last.method) else 0
-    return max(event.calendar_sequence, last.sequence + bump)
+    return max(base, last.sequence + bump)
 
 
-def record(event: Event, email: str, sequence: int, method: str) -> None:
-    last = delivery(event, email)
+def record(event: Event, email: str, sequence: int, method: str, *, uid: str | None = None) -> None:
+    last = delivery(event, email, uid)
     if last is None:
-        last = CalendarDelivery(event_id=event.id, email_normalised=email.strip().lower(), sequence=sequence,
-                                method=method)
+        last = CalendarDelivery(event_id=event.id, uid=uid or ics.event_uid(event.id),
+                                email_normalised=email.strip().lower(), sequence=sequence, method=method)
         db.session.add(last)
     last.sequence = max(last.sequence, sequence)
     last.method = method
@@ -195,7 +199,13 @@ def send_cancellations(event: Event) -> int:
     people = recipients(event)
     for recipient in people:
         mails.event_cancelled(event, recipient, calendar(event, recipient, CANCEL))
-    return len(people) + send_occurrence(event, CANCEL)
+    picked = 0
+    if event.attendees_pick_sessions:
+        for session in event.sessions:
+            for recipient in pickers(session):
+                mails.session_message(session, recipient, session_calendar(session, recipient, CANCEL), CANCEL)
+                picked += 1
+    return len(people) + picked + send_occurrence(event, CANCEL)
 
 
 def follow_saved_event(_app, event: Event, **_extra) -> None:
@@ -217,3 +227,84 @@ def cancel_event(event: Event, *, now) -> int:
     event.cancelled_at = now
     note_change(event)
     return send_cancellations(event)
+
+
+# ---------------------------------------------------------------- sessions attendees picked
+
+def session_fingerprint(session) -> str:
+    parts = [session.title, session.starts_at.isoformat(), session.ends_at.isoformat(),
+             session.stage.name if session.stage else "", session.event.venue,
+             "cancelled" if session.event.cancelled_at else "confirmed"]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def note_session_change(session) -> bool:
+    current = session_fingerprint(session)
+    if not session.calendar_fingerprint:
+        session.calendar_fingerprint = current
+        return False
+    if current == session.calendar_fingerprint:
+        return False
+    session.calendar_sequence += 1
+    session.calendar_fingerprint = current
+    return True
+
+
+def session_calendar(session, recipient: Recipient, method: str) -> bytes:
+    """One picked session as its own calendar object, its sequence recorded as sent."""
+    event = session.event
+    if not session.calendar_fingerprint:
+        session.calendar_fingerprint = session_fingerprint(session)
+    uid = ics.session_uid(session.id)
+    sequence = next_sequence(event, recipient.email, method, uid=uid, base=session.calendar_sequence)
+    location = ", ".join(part for part in (session.stage.name if session.stage else "", event.venue) if part)
+    body = ics.invitation(
+        method=method, uid=uid, sequence=sequence, summary=f"{session.title} ({event.title})",
+        description=session.abstract, url=external_url("events.session", slug=event.slug, session_id=session.id),
+        location=location, starts_at=session.starts_at, ends_at=session.ends_at, tz_name=event.timezone,
+        organizer_name=event.contact_name or event.title, organizer_email=event.contact_email or envelope_sender(),
+        attendee_name=recipient.name, attendee_email=recipient.email,
+        status="CANCELLED" if method == CANCEL else "CONFIRMED", partstat=recipient.partstat)
+    record(event, recipient.email, sequence, method, uid=uid)
+    return body
+
+
+def pickers(session) -> list[Recipient]:
+    from conference.registration.models import Registration, RegistrationState, SessionChoice
+
+    return [Recipient(r.name, r.email, r.language, "ACCEPTED") for r in db.session.scalars(
+        select(Registration).join(SessionChoice, SessionChoice.registration_id == Registration.id)
+        .where(SessionChoice.session_id == session.id, Registration.state == RegistrationState.CONFIRMED))]
+
+
+def send_picked_sessions(registration, sessions, method: str) -> int:
+    """REQUEST (or CANCEL) each picked session to a registrant, one message per calendar object."""
+    from conference.calendars import mails
+
+    recipient = Recipient(registration.name, registration.email, registration.language, "ACCEPTED")
+    sent = 0
+    for session in sessions:
+        if method == CANCEL and delivery(session.event, registration.email, ics.session_uid(session.id)) is None:
+            continue  # nothing in their calendar to remove
+        mails.session_message(session, recipient, session_calendar(session, recipient, method), method)
+        sent += 1
+    return sent
+
+
+def follow_saved_session(_app, session, **_extra) -> None:
+    """After an organiser saved a session: those who picked it hear of changes that matter."""
+    from flask import flash
+    from flask_babel import ngettext
+
+    from conference.calendars import mails
+
+    if not session.event.attendees_pick_sessions or not note_session_change(session):
+        db.session.commit()
+        return
+    people = pickers(session)
+    for recipient in people:
+        mails.session_message(session, recipient, session_calendar(session, recipient, REQUEST), REQUEST)
+    db.session.commit()
+    if people:
+        flash(ngettext("A calendar update went out to %(num)d person.",
+                       "Calendar updates went out to %(num)d people.", len(people)), "info")

@@ -4,7 +4,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (DateField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField,
+from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField,
                      TextAreaField, TimeField, URLField)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
@@ -103,6 +103,9 @@ class EventForm(FlaskForm):
     registration_opens_at = optional_local_datetime_field(_l("Registration opens"))
     registration_closes_at = optional_local_datetime_field(
         _l("Registration closes"), description=_l("Left empty, registration closes when the event starts."))
+    attendees_pick_sessions = BooleanField(_l("Attendees pick the sessions they will attend"),
+                                           description=_l("Each picked session then comes into their calendar "
+                                                          "on its own."))
     published = SelectField(_l("Visibility"), coerce=int,
                             choices=options([(0, _l("Draft: organisers only")), (1, _l("Published"))]))
 

@@ -116,6 +116,7 @@ def event_form_to_model(form: forms.EventForm, event: Event) -> None:
     event.registration_opens_at = to_utc(form.registration_opens_at.data, tz) if form.registration_opens_at.data else None
     event.registration_closes_at = to_utc(form.registration_closes_at.data, tz) if form.registration_closes_at.data else None
     event.published = bool(form.published.data)
+    event.attendees_pick_sessions = bool(form.attendees_pick_sessions.data)
 
 
 def event_model_to_form(event: Event, form: forms.EventForm) -> None:
@@ -126,6 +127,7 @@ def event_model_to_form(event: Event, form: forms.EventForm) -> None:
     form.registration_policy.data = event.registration_policy.value
     form.series_id.data = event.series_id or 0
     form.published.data = int(event.published)
+    form.attendees_pick_sessions.data = event.attendees_pick_sessions
     form.starts_at.data = local_naive(event.starts_at, tz)
     form.ends_at.data = local_naive(event.ends_at, tz)
     form.registration_opens_at.data = local_naive(event.registration_opens_at, tz) if event.registration_opens_at else None
@@ -364,6 +366,8 @@ def session_form(slug, session_id=None):
             else:
                 db.session.commit()
                 flash(_("The session was saved."), "success")
+                if not created:
+                    services.session_changed.send(current_app._get_current_object(), session=target)
                 if created:
                     return redirect(url_for(".session_form", slug=slug, session_id=target.id) + "#speakers")
                 return redirect(url_for(".event", slug=slug) + "#sessions")

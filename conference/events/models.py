@@ -150,6 +150,7 @@ class Event(db.Model):
     calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     calendar_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the event will not take place
+    attendees_pick_sessions: Mapped[bool] = mapped_column(default=False, server_default="0")  # calendars per session
     # the start the series' rule gave this meeting: its RECURRENCE-ID, kept when the meeting moves
     occurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -215,6 +216,9 @@ class Session(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # for attendees who picked the session: raised on every change that matters to a calendar
+    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    calendar_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     stage: Mapped[Stage | None] = relationship(back_populates="sessions")

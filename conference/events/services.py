@@ -27,6 +27,7 @@ from conference.extensions import db
 signals = Namespace()
 # sent after an organiser's change to an event is committed; other features follow it
 event_changed = signals.signal("event-changed")
+session_changed = signals.signal("session-changed")
 
 
 class RegistrationState(enum.Enum):

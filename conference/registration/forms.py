@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from conference.core.forms import options, stripped
@@ -30,6 +30,13 @@ class OrganisationFields:
 
 class DetailsForm(OrganisationFields, FlaskForm):
     """What a registrant can change later from the personal link."""
+
+    # offered only where the event lets attendees pick sessions (the view sets the choices)
+    sessions = SelectMultipleField(_l("The sessions you will attend"), coerce=int)  # Optional() would skip validate_sessions
+
+    def validate_sessions(self, field):
+        if field.choices and not field.data:
+            raise ValidationError(_l("Pick at least one session."))
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
     stakeholder_group = StringField(_l("Stakeholder group"), validators=[Length(max=100)], filters=[stripped],

@@ -61,8 +61,14 @@ def confirmed(registration, *, promoted: bool = False) -> None:
     code = ticket_code(registration)
     # an invitee of a weekly series has the meeting in their calendar already, as part of the series
     in_series = registration.email_normalised in itip.series_addresses(event)
-    calendar = None if in_series else CalendarPart("REQUEST", itip.calendar(event, attendee(registration), itip.REQUEST),
-                                                   filename="event.ics")
+    # where attendees pick sessions, each picked session comes as a calendar object of its own
+    picks = event.attendees_pick_sessions
+    calendar = None if in_series or picks else CalendarPart(
+        "REQUEST", itip.calendar(event, attendee(registration), itip.REQUEST), filename="event.ics")
+    if picks:
+        from conference.registration.services import picked_sessions
+
+        itip.send_picked_sessions(registration, picked_sessions(registration), itip.REQUEST)
     subject = (_subject(registration, lambda title: gettext("You have a place at %(title)s", title=title))
                if promoted else
                _subject(registration, lambda title: gettext("Your registration for %(title)s is confirmed",
@@ -100,6 +106,10 @@ def cancelled(registration) -> None:
     # a CANCEL only to whoever was sent the event for their calendar
     calendar = (CalendarPart("CANCEL", itip.calendar(event, attendee(registration), itip.CANCEL), filename="event.ics")
                 if itip.delivery(event, registration.email) else None)
+    if event.attendees_pick_sessions:
+        from conference.registration.services import picked_sessions
+
+        itip.send_picked_sessions(registration, picked_sessions(registration), itip.CANCEL)
     _send(registration, "registration.cancelled", "cancelled",
           _subject(registration, lambda title: gettext("Your registration for %(title)s is cancelled", title=title)),
           calendar=calendar)

@@ -108,6 +108,17 @@ class Invitation(db.Model):
         primaryjoin="Invitation.id == foreign(Registration.invitation_id)", viewonly=True, uselist=False)
 
 
+class SessionChoice(db.Model):
+    """A session a registrant picked, where the event lets attendees pick sessions."""
+
+    __tablename__ = "session_choice"
+    __table_args__ = (db.UniqueConstraint("registration_id", "session_id", name="uq_session_choice"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("programme_session.id", ondelete="CASCADE"), index=True)
+
+
 class SeriesInvitee(db.Model):
     """A person invited once to every meeting of a series; each meeting has its own Invitation."""
 

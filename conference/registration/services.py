@@ -5,7 +5,7 @@ UPDATEs, so the same statements are safe on SQLite and under concurrency on Post
 Services never commit; mail goes to the outbox in the caller's transaction.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -40,6 +40,7 @@ class Applicant:
     stakeholder_group: str = ""
     accessibility_needs: str | None = None
     language: str = "sv"
+    session_ids: list[int] = field(default_factory=list)  # where the event lets attendees pick sessions
 
 
 def normalise_email(address: str) -> str:
@@ -192,6 +193,7 @@ def register(event: Event, applicant: Applicant, *, now: datetime, consent_versi
             raise
         mails.manage_link(existing)
         return existing, False
+    choose_sessions(registration, applicant.session_ids)
     place(registration, event, now)
     audit.record("registration.created", registration, event_id=event.id, state=registration.state.value,
                  user_id=added_by_user_id)
@@ -313,6 +315,45 @@ def waitlist_ranks(event: Event) -> dict[int, int]:
         Registration.event_id == event.id, Registration.state == RegistrationState.WAITLISTED)
         .order_by(Registration.waitlist_position))
     return {registration_id: rank for rank, registration_id in enumerate(waiting, start=1)}
+
+
+def choose_sessions(registration: Registration, session_ids: list[int]) -> None:
+    """Record the sessions picked, of this event only."""
+    from conference.events.models import Session
+    from conference.registration.models import SessionChoice
+
+    if not registration.event.attendees_pick_sessions:
+        return
+    valid = set(db.session.scalars(select(Session.id).where(Session.event_id == registration.event_id,
+                                                            Session.id.in_(session_ids or [-1]))))
+    for session_id in sorted(valid):
+        db.session.add(SessionChoice(registration_id=registration.id, session_id=session_id))
+    db.session.flush()
+
+
+def picked_sessions(registration: Registration) -> list:
+    from conference.events.models import Session
+    from conference.registration.models import SessionChoice
+
+    return list(db.session.scalars(
+        select(Session).join(SessionChoice, SessionChoice.session_id == Session.id)
+        .where(SessionChoice.registration_id == registration.id).order_by(Session.starts_at)))
+
+
+def change_picks(registration: Registration, session_ids: list[int]) -> None:
+    """The registrant changes their programme: new sessions go into their calendar, dropped ones out."""
+    from conference.calendars import itip
+    from conference.registration.models import SessionChoice
+
+    before = {s.id: s for s in picked_sessions(registration)}
+    db.session.execute(SessionChoice.__table__.delete().where(SessionChoice.registration_id == registration.id))
+    choose_sessions(registration, session_ids)
+    after = {s.id: s for s in picked_sessions(registration)}
+    if registration.state is RegistrationState.CONFIRMED:
+        itip.send_picked_sessions(registration, [after[i] for i in after.keys() - before.keys()], itip.REQUEST)
+        itip.send_picked_sessions(registration, [before[i] for i in before.keys() - after.keys()], itip.CANCEL)
+    audit.record("registration.sessions_picked", registration, event_id=registration.event_id,
+                 sessions=sorted(after))
 
 
 def resend_link(registration: Registration) -> None:

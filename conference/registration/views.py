@@ -34,10 +34,20 @@ def organisation_choices():
     return forms.options([(0, _("Other (type the name below)"))] + [(o.id, o.name) for o in organisations])
 
 
-def prepare(form):
+def prepare(form, event=None):
     form.organisation_id.choices = organisation_choices()
     form.organisation_kind.choices = forms.organisation_kind_choices()
+    if hasattr(form, "sessions"):
+        form.sessions.choices = session_choices(event) if event is not None and event.attendees_pick_sessions else []
     return form
+
+
+def session_choices(event):
+    from conference.core.formatting import local_time
+    from conference.events.models import SessionKind
+
+    return forms.options((s.id, f"{local_time(s.starts_at, event.timezone)}–{local_time(s.ends_at, event.timezone)} "
+                                f"{s.title}") for s in event.sessions if s.kind is not SessionKind.BREAK)
 
 
 def organisation_of(form) -> tuple[Organisation | None, OrganisationKind | None]:
@@ -52,7 +62,8 @@ def applicant_from(form, email: str) -> services.Applicant:
         name=form.name.data, email=email, organisation=organisation,
         organisation_name=form.organisation_name.data or "", organisation_kind=kind,
         stakeholder_group=form.stakeholder_group.data or "",
-        accessibility_needs=form.accessibility_needs.data, language=str(get_locale()))
+        accessibility_needs=form.accessibility_needs.data, language=str(get_locale()),
+        session_ids=form.sessions.data or [] if hasattr(form, "sessions") else [])
 
 
 def registration_or_invalid(token: str):
@@ -71,7 +82,7 @@ def register(slug):
         services.check_open(event, now)
     except services.RegistrationError as error:
         return render_template("registration/closed.html", event=event, message=message_for(error)), 200
-    form = prepare(forms.RegistrationForm())
+    form = prepare(forms.RegistrationForm(), event)
     if form.validate_on_submit():
         try:
             services.register(event, applicant_from(form, form.email.data), now=now,
@@ -112,7 +123,7 @@ def confirm(token):
 @bp.route("/r/<token>", methods=["GET", "POST"])
 def manage(token):
     registration = registration_or_invalid(token)
-    form = prepare(forms.DetailsForm(obj=registration))
+    form = prepare(forms.DetailsForm(obj=registration), registration.event)
     if form.validate_on_submit():
         organisation, kind = organisation_of(form)
         try:
@@ -120,6 +131,8 @@ def manage(token):
                                     organisation_name=form.organisation_name.data or "", organisation_kind=kind,
                                     stakeholder_group=form.stakeholder_group.data or "",
                                     accessibility_needs=form.accessibility_needs.data)
+            if form.sessions.choices:
+                services.change_picks(registration, form.sessions.data)
         except services.RegistrationError as error:
             db.session.rollback()
             flash(message_for(error), "error")
@@ -130,6 +143,7 @@ def manage(token):
     elif not form.is_submitted():
         form.organisation_id.data = registration.organisation_id or 0
         form.organisation_kind.data = registration.organisation_kind.value if registration.organisation_kind else ""
+        form.sessions.data = [s.id for s in services.picked_sessions(registration)]
         if registration.organisation_id:
             form.organisation_name.data = ""
     code = services.ticket_code(registration)
@@ -172,7 +186,7 @@ def invitation(token):
     event = invite.event
     if invite.state is not InvitationState.INVITED:
         return render_template("registration/invitation_answered.html", invitation=invite, event=event)
-    form = prepare(forms.InvitationAnswerForm())
+    form = prepare(forms.InvitationAnswerForm(), event)
     if not form.is_submitted():
         form.name.data = invite.name
         form.organisation_name.data = invite.organisation_name

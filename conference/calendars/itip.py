@@ -193,6 +193,21 @@ def send_updates(event: Event) -> int:
     return len(people) + send_occurrence(event, REQUEST)
 
 
+def send_session_updates(event: Event) -> int:
+    """The organiser asks: every picked session goes out again, with a higher sequence."""
+    from conference.calendars import mails
+
+    if not event.attendees_pick_sessions:
+        return 0
+    sent = 0
+    for session in event.sessions:
+        session.calendar_sequence += 1
+        for recipient in pickers(session):
+            mails.session_message(session, recipient, session_calendar(session, recipient, REQUEST), REQUEST)
+            sent += 1
+    return sent
+
+
 def send_cancellations(event: Event) -> int:
     from conference.calendars import mails
 

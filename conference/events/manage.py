@@ -207,7 +207,7 @@ def send_calendar_update(slug):
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
     itip.note_change(event, force=True)
-    sent = itip.send_updates(event)
+    sent = itip.send_updates(event) + itip.send_session_updates(event)
     audit.record("event.calendar_update_sent", event, recipients=sent)
     db.session.commit()
     flash(ngettext("A calendar update went out to %(num)d person.",

@@ -105,3 +105,29 @@ def test_account_pages_have_no_wcag_violations(page, app, admin, path):
     log_in(page, "admin@example.org", f.PASSWORD)
     page.goto(f"/manage/users/{admin}" if path == "own" else path)
     assert axe_violations(page) == []
+
+
+def test_the_new_calendar_pages_have_no_wcag_violations(page, app, organiser):
+    from datetime import timedelta
+
+    from conference.core.timeutil import utcnow
+
+    with app.app_context():
+        start = (utcnow() + timedelta(days=30)).replace(hour=8, minute=0, second=0, microsecond=0)
+        e = f.event("picks", title="Forum med val", starts_at=start, hours=6, attendees_pick_sessions=True,
+                    registration_opens_at=utcnow() - timedelta(days=1))
+        f.session(e, "Bosättning", start)
+        f.session(e, "Arbetsmarknad", start + timedelta(hours=1))
+        db.session.commit()
+    page.goto("/events/picks/register")
+    page.get_by_role("button", name="Anmäl", exact=True).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto("/events/picks/")
+    assert axe_violations(page) == []
+    log_in(page, *organiser)
+    page.goto("/manage/series/meetings/new")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Skapa mötena").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert axe_violations(page) == []

@@ -148,3 +148,14 @@ def test_cancelling_the_registration_removes_every_picked_session(client, app, s
     assert sorted(c.vevent.uid.value for c in cancels) == sorted(
         f"session-{i}@conference.example.org" for i in conference[:2])
     assert all(int(c.vevent.sequence.value) >= 1 for c in cancels)
+
+
+def test_the_organiser_can_send_every_picked_session_again(admin_client, client, app, smtp, conference):
+    register(client, [conference[1]])
+    deliver(app)
+    confirm(client, smtp)
+    deliver(app)
+    post_form(admin_client, "/manage/events/forum/calendar-update", {})
+    deliver(app)
+    method, again = calendars_to(smtp, "anna@example.org")[-1]
+    assert method == "REQUEST" and again.vevent.sequence.value == "1"

@@ -48,6 +48,7 @@ def _connect_signals() -> None:
 def _import_models() -> None:
     """Every table must be known to the metadata before migrations compare it."""
     import conference.calendars.models  # noqa: F401
+    import conference.consultation.models  # noqa: F401
     import conference.core.models  # noqa: F401
     import conference.events.models  # noqa: F401
     import conference.outbox.models  # noqa: F401
@@ -107,6 +108,8 @@ def _register_blueprints(app: Flask) -> None:
     from conference.events.manage import bp as manage_bp
     from conference.events.views import bp as events_bp
     from conference.calendars.views import bp as calendars_bp
+    from conference.consultation.manage import bp as process_manage_bp
+    from conference.consultation.views import bp as processes_bp
     from conference.press.admin import bp as youtube_admin_bp
     from conference.press.manage import bp as press_manage_bp
     from conference.press.views import bp as press_bp
@@ -123,6 +126,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_manage_bp, url_prefix="/manage/events/<slug>")
     app.register_blueprint(press_bp)
     app.register_blueprint(calendars_bp)
+    app.register_blueprint(processes_bp)
+    app.register_blueprint(process_manage_bp, url_prefix="/manage/processes")
     app.register_blueprint(press_manage_bp, url_prefix="/manage/events/<slug>/press")
     app.register_blueprint(youtube_admin_bp, url_prefix="/manage/youtube")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -132,9 +137,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from conference.core import formatting
-    from conference.core.access import can_manage_event, is_organiser
+    from conference.core.access import can_manage_event, is_organiser, organises_all_events
     from conference.core.i18n import LANGUAGE_NAMES
     from conference.events import labels
+    from conference.consultation.labels import PHASE_KIND
     from conference.press import labels as press_labels
     from conference.registration import labels as registration_labels
 
@@ -150,8 +156,10 @@ def _register_template_helpers(app: Flask) -> None:
             "press_labels": press_labels.REQUEST_STATE,
             "broadcast_states": press_labels.BROADCAST_STATE,
             "access_kinds": press_labels.ACCESS_KIND,
+            "phase_kinds": PHASE_KIND,
             "is_organiser": is_organiser,
             "can_manage_event": can_manage_event,
+            "organises_all_events": organises_all_events,
         }
 
     @app.after_request

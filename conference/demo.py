@@ -70,6 +70,7 @@ def load(today: date | None = None) -> str:
     registered = _demo_registrations(coming_forum, orgs, today)
     _demo_press_requests(coming_forum, today)
     invited = _demo_invitations(workshop)
+    _demo_process(consultation, today)
     events = [forum_2020, coming_forum, workshop, *consultation]
     return (f"Loaded {len(events)} events, {len(orgs)} organisations, {len(people)} people, "
             f"{registered} registrations and {invited} invitations.\n"
@@ -322,3 +323,30 @@ def _demo_press_requests(event: Event, today: date) -> None:
         press.request_access(event, press.PressApplicant(name=name, outlet=outlet, email=email,
                                                          note="Presskort finns"),
                              now=asked, consent_version="demo")
+
+
+def _demo_process(meetings: list[Event], today: date) -> None:
+    """The yearly dialogue with civil society as a process page: phases, its meetings, news."""
+    from conference.consultation.models import NewsItem, Phase, PhaseKind, Process
+
+    process = Process(slug=f"dialog-civilsamhallet-{meetings[0].starts_at.year}",
+                      title="Dialog med civilsamhället om integration", published=True,
+                      summary=("Regeringens årliga dialog med det civila samhällets organisationer om integration.\n\n"
+                               "Organisationerna föreslår dagordningen, departementet återkopplar på förslagen, och "
+                               "samrådet följs av två sakråd som fördjupar var sin fråga."))
+    db.session.add(process)
+    db.session.flush()
+    first = meetings[0].starts_at.astimezone(STOCKHOLM).date()
+    db.session.add_all([
+        Phase(process_id=process.id, kind=PhaseKind.AGENDA_PROPOSALS, title="Förslag till dagordning",
+              starts_on=today - timedelta(days=7), ends_on=first - timedelta(days=21)),
+        Phase(process_id=process.id, kind=PhaseKind.CONSULTATION_MEETING, title="Samråd", starts_on=first),
+        Phase(process_id=process.id, kind=PhaseKind.FOLLOW_UP_DIALOGUE, title="Två sakråd",
+              starts_on=meetings[1].starts_at.astimezone(STOCKHOLM).date(),
+              ends_on=meetings[2].starts_at.astimezone(STOCKHOLM).date()),
+        NewsItem(process_id=process.id, title="Nu kan organisationerna föreslå dagordningen",
+                 body="Förslag tas emot fram till tre veckor före samrådet.",
+                 published_at=datetime.combine(today - timedelta(days=7), time(9), tzinfo=STOCKHOLM)),
+    ])
+    for meeting in meetings:
+        meeting.process_id = process.id

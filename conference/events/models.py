@@ -150,6 +150,7 @@ class Event(db.Model):
     calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     calendar_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the event will not take place
+    process_id: Mapped[int | None] = mapped_column(ForeignKey("process.id", ondelete="SET NULL"), index=True)
     attendees_pick_sessions: Mapped[bool] = mapped_column(default=False, server_default="0")  # calendars per session
     # the start the series' rule gave this meeting: its RECURRENCE-ID, kept when the meeting moves
     occurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -157,6 +158,7 @@ class Event(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     series: Mapped[EventSeries | None] = relationship(back_populates="events")
+    process = relationship("Process")
     stages: Mapped[list["Stage"]] = relationship(back_populates="event", cascade="all, delete-orphan",
                                                  order_by="Stage.position")
     sessions: Mapped[list["Session"]] = relationship(back_populates="event", cascade="all, delete-orphan",

@@ -131,3 +131,22 @@ def test_the_new_calendar_pages_have_no_wcag_violations(page, app, organiser):
     page.get_by_role("button", name="Skapa mötena").click()
     expect(page.get_by_role("alert")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_the_process_pages_have_no_wcag_violations(page, app, admin):
+    from conference.consultation.models import NewsItem, Process
+    from conference.core.timeutil import utcnow
+
+    with app.app_context():
+        process = Process(slug="dialog", title="Dialog med civilsamhället", summary="Om dialogen.", published=True)
+        db.session.add(process)
+        db.session.flush()
+        db.session.add(NewsItem(process_id=process.id, title="Nyhet", body="Text.", published_at=utcnow()))
+        f.event("samrad", process_id=process.id)
+        db.session.commit()
+        process_id = process.id
+    page.goto("/processes/dialog")
+    assert axe_violations(page) == []
+    log_in(page, "admin@example.org", f.PASSWORD)
+    page.goto(f"/manage/processes/{process_id}/")
+    assert axe_violations(page) == []

@@ -1,0 +1,95 @@
+"""The rules of a process page: what the public sees, news in date order, copying a cycle."""
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from conference.core import audit
+from conference.consultation.models import Document, NewsItem, Phase, Process
+from conference.events.models import Event, Session
+from conference.events.services import ProgrammeError, unique_slug
+from conference.extensions import db
+
+
+def published_process(slug: str) -> Process | None:
+    return db.session.scalar(select(Process).where(Process.slug == slug, Process.published.is_(True)))
+
+
+def published_processes() -> list[Process]:
+    return list(db.session.scalars(select(Process).where(Process.published.is_(True)).order_by(Process.title)))
+
+
+def visible_news(process: Process, now: datetime) -> list[NewsItem]:
+    """Newest first; an item dated ahead appears on its date."""
+    return list(db.session.scalars(select(NewsItem).where(NewsItem.process_id == process.id,
+                                                          NewsItem.published_at <= now)
+                                   .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())))
+
+
+def meetings(process: Process, *, published_only: bool = True) -> list[Event]:
+    query = select(Event).where(Event.process_id == process.id).order_by(Event.starts_at)
+    if published_only:
+        query = query.where(Event.published.is_(True))
+    return list(db.session.scalars(query))
+
+
+def earlier_cycles(process: Process) -> list[Process]:
+    """The cycles this one grew from, newest first (a chain of copies, guarded against loops)."""
+    found, seen, current = [], {process.id}, process.previous
+    while current is not None and current.id not in seen:
+        found.append(current)
+        seen.add(current.id)
+        current = current.previous
+    return found
+
+
+def check_phase(phase: Phase) -> None:
+    if phase.ends_on is not None and phase.ends_on < phase.starts_on:
+        raise ProgrammeError("valid_to_before_valid_from", "ends_on")
+
+
+def copy_cycle(source: Process, *, title: str, offset: timedelta, user_id: int | None) -> Process:
+    """Next year's cycle: phases and meetings with every date moved; no personal data comes along."""
+    if offset.total_seconds() <= 0:
+        raise ProgrammeError("offset_not_forward", "offset_days")
+    copy = Process(title=title.strip(), slug=unique_slug(Process, title), summary=source.summary,
+                   previous_id=source.id, published=False)
+    db.session.add(copy)
+    db.session.flush()
+    for phase in source.phases:
+        db.session.add(Phase(process_id=copy.id, kind=phase.kind, title=phase.title,
+                             starts_on=phase.starts_on + offset,
+                             ends_on=phase.ends_on + offset if phase.ends_on else None))
+    for meeting in meetings(source, published_only=False):
+        db.session.add(copied_meeting(meeting, copy, offset))
+    audit.record("process.copied", copy, source_id=source.id, offset_days=offset.days, user_id=user_id)
+    return copy
+
+
+def copied_meeting(meeting: Event, process: Process, offset: timedelta) -> Event:
+    """The meeting's frame and programme, moved; registrations, invitations and speakers stay behind."""
+    title = meeting.title
+    event = Event(title=title, slug=unique_slug(Event, f"{title} {(meeting.starts_at + offset).year}"),
+                  kind=meeting.kind, format=meeting.format, timezone=meeting.timezone,
+                  starts_at=meeting.starts_at + offset, ends_at=meeting.ends_at + offset, venue=meeting.venue,
+                  audience=meeting.audience, summary=meeting.summary, contact_name=meeting.contact_name,
+                  contact_email=meeting.contact_email, registration_policy=meeting.registration_policy,
+                  capacity=meeting.capacity, published=False, process_id=process.id)
+    for session in meeting.sessions:
+        event.sessions.append(Session(title=session.title, abstract=session.abstract, kind=session.kind,
+                                      language=session.language, starts_at=session.starts_at + offset,
+                                      ends_at=session.ends_at + offset))
+    return event
+
+
+def add_document(process: Process, document: Document) -> Document:
+    document.process = process
+    db.session.add(document)
+    audit.record("process.document_added", process, title=document.title)
+    return document
+
+
+def today_in(tz_name: str, now: datetime) -> date:
+    from zoneinfo import ZoneInfo
+
+    return now.astimezone(ZoneInfo(tz_name)).date()

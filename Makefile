@@ -45,6 +45,7 @@ instance/secret_key:
 
 run: $(VENV)/.installed node_modules/.package-lock.json vendor-js translations instance/secret_key
 	export SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}"; \
+	export BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}"; \
 	$(FLASK) db upgrade && \
 	$(FLASK) demo load --if-empty && \
 	{ $(FLASK) outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

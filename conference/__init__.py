@@ -22,6 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(app_config.from_environment(app.instance_path))
     app.config.update(overrides or {})
     app_config.require_secret_key(app.config, debug=app.debug, testing=app.config.get("TESTING", False))
+    app_config.require_base_url(app.config, debug=app.debug, testing=app.config.get("TESTING", False))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _import_models()
@@ -39,9 +40,11 @@ def _connect_signals() -> None:
     from conference.calendars import itip
     from conference.events.services import event_changed, session_changed
     from conference.press import broadcasts
+    from conference.registration import services as registration_services
 
     event_changed.connect(broadcasts.follow_saved_event)
     event_changed.connect(itip.follow_saved_event)
+    event_changed.connect(registration_services.follow_saved_event)
     session_changed.connect(itip.follow_saved_session)
 
 
@@ -99,6 +102,13 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
         # the web processes and the outbox worker share the file: readers must not block the writer
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+        # pysqlite opens transactions on its own and not before a SAVEPOINT, so releasing one
+        # would commit everything; SQLAlchemy's recipe: let it do nothing, and BEGIN ourselves
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -171,6 +181,6 @@ def _register_template_helpers(app: Flask) -> None:
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'self'; form-action 'self'")
-        if request.path.startswith("/manage") or request.path.startswith("/login"):
+        if request.path.startswith(("/manage", "/login", "/r/", "/invitations/", "/watch/", "/agenda/")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -63,6 +63,16 @@ def from_environment(instance_path: str) -> dict:
     }
 
 
+def require_base_url(config: dict, *, debug: bool, testing: bool) -> None:
+    """Links in mail must not be built from a request's Host header, which anyone can set."""
+    if debug or testing:
+        return
+    if not config.get("BASE_URL", "").startswith(("https://", "http://")):
+        raise RuntimeError(
+            "BASE_URL is missing. Set BASE_URL to the site's public address, e.g. https://konferens.example.org: "
+            "links in e-mail are built from it.")
+
+
 def require_secret_key(config: dict, *, debug: bool, testing: bool) -> None:
     """Refuse to run in production with a missing or well-known secret key."""
     if debug or testing:

@@ -208,7 +208,7 @@ def organisation_feed(organisation: Organisation, *, now: datetime) -> CalendarF
     return CalendarFile(body, _newest(*(e.updated_at for e in events)) if events else now)
 
 
-def agenda_feed(registration: Registration, token: str) -> CalendarFile | None:
+def agenda_feed(registration: Registration) -> CalendarFile | None:
     """What the registrant has a place at: the event and its sessions; None without a place.
 
     Only a live place counts: a cancelled or expired registration, one still waiting for a
@@ -217,10 +217,14 @@ def agenda_feed(registration: Registration, token: str) -> CalendarFile | None:
     event = registration.event
     if not registration.state.holds_seat or not event.published:
         return None
+    from conference.registration.services import agenda_token, picked_sessions
+
+    sessions = picked_sessions(registration) if event.attendees_pick_sessions else event.sessions
     entries = [(event_vevent(event), event.timezone)]
-    entries += [(session_vevent(session), event.timezone) for session in event.sessions]
+    entries += [(session_vevent(session), event.timezone) for session in sessions]
     name = gettext("My agenda: %(title)s", title=event.title)
-    body = published_calendar(name, external_url("calendars.agenda", token=token), entries)
+    body = published_calendar(name, external_url("calendars.agenda", registration_id=registration.id,
+                                                 token=agenda_token(registration)), entries)
     return CalendarFile(body, _newest(event.updated_at, *(s.updated_at for s in event.sessions)))
 
 

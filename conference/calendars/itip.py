@@ -228,8 +228,8 @@ def follow_saved_event(_app, event: Event, **_extra) -> None:
     from flask import flash
     from flask_babel import ngettext
 
-    if not note_change(event):
-        return
+    if event.cancelled_at is not None or not note_change(event):
+        return  # a cancelled event's calendars hold its CANCEL; an edit must not bring it back
     sent = send_updates(event)
     db.session.commit()
     if sent:

@@ -69,11 +69,12 @@ def organisation(slug):
     return calendar(feeds.organisation_feed(found, now=utcnow()), f"{found.slug}.ics")
 
 
-@bp.route("/r/<token>/agenda.ics")
-def agenda(token):
-    """The registrant's own feed, behind the personal link's token: a new link ends it."""
-    found = registration.by_manage_token(token)
-    file = feeds.agenda_feed(found, token) if found is not None else None
+@bp.route("/agenda/<int:registration_id>/<token>.ics")
+def agenda(registration_id, token):
+    """The registrant's own feed, behind a token of its own: calendar services keep feed addresses,
+    so it must not open the personal page. New secrets for the registration end it."""
+    found = registration.by_agenda_token(registration_id, token)
+    file = feeds.agenda_feed(found) if found is not None else None
     if file is None:
         abort(404)
     return calendar(file, f"{found.event.slug}-agenda.ics", personal=True)

@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from email_validator import EmailNotValidError, validate_email
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 
 def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
@@ -12,8 +13,22 @@ def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+class DeliverableAddress:
+    """An address our mail can carry: a plain (ASCII) local part; an international domain in its ASCII form."""
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        try:
+            info = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
+        except EmailNotValidError:
+            raise ValidationError(_l("Use an address whose part before the @ has no letters beyond a–z.")) from None
+        field.data = info.ascii_email or field.data
+
+
 def stripped(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+    """One line, trimmed: a line break in a name would break the headers of every mail to it."""
+    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 class LoginForm(FlaskForm):

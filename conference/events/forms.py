@@ -79,7 +79,7 @@ class SupportedTimezone:
 
 
 class EventForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
     slug = StringField(_l("Web address (slug)"), validators=[Optional(), Length(max=80), SLUG],
                        description=_l("Part of the page address. Left empty, it is made from the title."))
     series_id = SelectField(_l("Series"), coerce=int, validators=[Optional()])
@@ -93,10 +93,10 @@ class EventForm(FlaskForm):
     venue = StringField(_l("Venue"), validators=[Length(max=300)],
                         description=_l("Address, for on-site and hybrid events."))
     audience = TextAreaField(_l("Audience"), validators=[Length(max=2000)], filters=[paragraphs_text])
-    contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
+    contact_name = StringField(_l("Contact person"), validators=[Length(max=200)], filters=[stripped])
     contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email(), Length(max=254)],
                                filters=[stripped])
-    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=40)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=40)], filters=[stripped])
     registration_policy = SelectField(_l("Registration"), choices=labels.choices(labels.REGISTRATION_POLICY))
     capacity = IntegerField(_l("Places"), validators=[Optional(), NumberRange(min=0, max=1_000_000)],
                             description=_l("Leave empty for no limit."))
@@ -111,11 +111,11 @@ class EventForm(FlaskForm):
 
 
 class StageForm(FlaskForm):
-    name = StringField(_l("Name of the stage or room"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name of the stage or room"), validators=[DataRequired(), Length(max=120)], filters=[stripped])
 
 
 class SessionForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=250)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=250)], filters=[stripped])
     kind = SelectField(_l("Kind"), choices=labels.choices(labels.SESSION_KIND))
     starts_at = local_datetime_field(_l("Starts"))
     ends_at = local_datetime_field(_l("Ends"))
@@ -130,12 +130,12 @@ class SpeakerForm(FlaskForm):
 
 
 class PersonForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
     bio = TextAreaField(_l("Short biography"), validators=[Length(max=5000)], filters=[paragraphs_text])
 
 
 class AppointmentForm(FlaskForm):
-    title = StringField(_l("Title or position"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title or position"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
     valid_from = DateField(_l("From"), validators=[DataRequired(message=_l("Enter a date."))])
     valid_to = DateField(_l("To"), validators=[Optional()],
@@ -159,8 +159,8 @@ class RegistryNumberField(StringField):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    short_name = StringField(_l("Short name"), validators=[Length(max=60)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
+    short_name = StringField(_l("Short name"), validators=[Length(max=60)], filters=[stripped])
     slug = StringField(_l("Web address (slug)"), validators=[Optional(), Length(max=80), SLUG],
                        description=_l("Part of the page address. Left empty, it is made from the name."))
     kind = SelectField(_l("Kind"), choices=labels.choices(labels.ORGANISATION_KIND))
@@ -179,7 +179,7 @@ class EventOrganisationForm(FlaskForm):
 
 
 class SeriesForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
     slug = StringField(_l("Web address (slug)"), validators=[Optional(), Length(max=80), SLUG])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)], filters=[paragraphs_text])
 
@@ -187,7 +187,7 @@ class SeriesForm(FlaskForm):
 class MeetingSeriesForm(FlaskForm):
     """A series of meetings: every N weeks from a first date, or on dates of their own."""
 
-    name = StringField(_l("Name of the series"), validators=[DataRequired(), Length(max=150)])
+    name = StringField(_l("Name of the series"), validators=[DataRequired(), Length(max=150)], filters=[stripped])
     kind = SelectField(_l("Kind of meetings"), choices=labels.choices(labels.EVENT_KIND))
     format = SelectField(_l("Format"), choices=labels.choices(labels.EVENT_FORMAT))
     timezone = SelectField(_l("Timezone"), choices=labels.choices(labels.TIMEZONE), validators=[SupportedTimezone()])
@@ -201,8 +201,8 @@ class MeetingSeriesForm(FlaskForm):
     dates = TextAreaField(_l("Or: the dates, one a line"), validators=[Length(max=2000)],
                           description=_l("For meetings that follow no rule, such as a samråd and two sakråd "
                                          "(YYYY-MM-DD)."))
-    venue = StringField(_l("Venue"), validators=[Length(max=300)])
-    contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
+    venue = StringField(_l("Venue"), validators=[Length(max=300)], filters=[stripped])
+    contact_name = StringField(_l("Contact person"), validators=[Length(max=200)], filters=[stripped])
     contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email(), Length(max=254)],
                                filters=[stripped])
     capacity = IntegerField(_l("Places at each meeting"), validators=[Optional(), NumberRange(min=1, max=100000)])

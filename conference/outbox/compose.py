@@ -46,7 +46,7 @@ class Mail:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL for a mail: BASE_URL when set, else the host of the current request."""
+    """An absolute URL for a mail, on BASE_URL (required in production: a Host header is anyone's to set)."""
     base = current_app.config.get("BASE_URL")
     if has_request_context() and not base:
         return url_for(endpoint, _external=True, **values)
@@ -65,9 +65,9 @@ def render(template: str, language: str, **context) -> tuple[str, str]:
 def build(mail: Mail) -> EmailMessage:
     sender_name, sender_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
     message = EmailMessage()
-    message["Subject"] = mail.subject
+    message["Subject"] = single_line(mail.subject)
     message["From"] = Address(sender_name, addr_spec=sender_address)
-    message["To"] = Address(mail.to_name, addr_spec=mail.to_address)
+    message["To"] = Address(single_line(mail.to_name), addr_spec=mail.to_address)
     if mail.reply_to:
         message["Reply-To"] = mail.reply_to
     message["Date"] = formatdate(localtime=False)
@@ -87,6 +87,10 @@ def build(mail: Mail) -> EmailMessage:
         message.add_attachment(mail.calendar.ics, maintype="application", subtype="ics",
                                filename=mail.calendar.filename)
     return message
+
+
+def single_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def envelope_sender() -> str:

@@ -113,6 +113,10 @@ def deliver_due(now: datetime | None = None, *, limit: int = 50) -> int:
             except (smtplib.SMTPException, OSError) as error:
                 record_failure(row, f"{type(error).__name__}: {error}", permanent=False)
                 transport.reset()
+            except Exception as error:  # noqa: BLE001 - one unsendable message must not stop the others
+                current_app.logger.exception("outbox message %s cannot be sent", row.id)
+                record_failure(row, f"{type(error).__name__}: {error}", permanent=True)
+                transport.reset()
             else:
                 row.state = OutboxState.SENT
                 row.sent_at = utcnow()

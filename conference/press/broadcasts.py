@@ -166,6 +166,8 @@ def follow_saved_event(_app, event: Event, **_extra) -> None:
 
 def refresh(event: Event, *, now: datetime) -> Broadcast:
     broadcast = of(event)
+    if broadcast is None:
+        raise youtube.BroadcastNotFound()
     api = client()
     info = api.get_broadcast(broadcast.youtube_id)
     keep_refreshed(api)

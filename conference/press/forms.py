@@ -5,14 +5,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from conference.core.forms import options, stripped
+from conference.core.forms import DeliverableAddress, options, stripped
 
 
 class PressRequestForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
     outlet = StringField(_l("Media outlet"), validators=[DataRequired(), Length(max=200)], filters=[stripped],
                          description=_l("The newspaper, broadcaster or publication you work for."))
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254), DeliverableAddress()],
                        filters=[stripped])
     phone = StringField(_l("Phone (optional)"), validators=[Length(max=40)], filters=[stripped])
     note = TextAreaField(_l("Note (optional)"), validators=[Length(max=2000)],

@@ -163,15 +163,26 @@ def open_link(token: str, now: datetime) -> tuple[StreamAccess | None, ViewOutco
     access = by_watch_token(token)
     if access is None:
         outcome = ViewOutcome.UNKNOWN
-    elif access.revoked_at is not None:
+    elif access.revoked_at is not None or not audience_allows(access):
         outcome = ViewOutcome.REVOKED
-    elif now >= access.expires_at:
+    elif now >= link_expiry(access):
         outcome = ViewOutcome.EXPIRED
     else:
         outcome = ViewOutcome.SHOWN
-    db.session.add(StreamView(access_id=access.id if access else None, event_id=access.event_id if access else None,
-                              at=now, outcome=outcome))
+    if access is not None:  # a made-up token is no one's attempt worth keeping
+        db.session.add(StreamView(access_id=access.id, event_id=access.event_id, at=now, outcome=outcome))
     return access, outcome
+
+
+def audience_allows(access: StreamAccess) -> bool:
+    """A registrant's link works only while the event gives the stream to registrants."""
+    return access.kind is not StreamAccessKind.REGISTRANT or \
+        access.event.stream_audience is StreamAudience.PRESS_AND_REGISTRANTS
+
+
+def link_expiry(access: StreamAccess) -> datetime:
+    """A day after the event ends, as it stands now: moving the event moves the end of its links."""
+    return access.event.ends_at + LINK_LIFETIME_AFTER_EVENT
 
 
 def viewers(event: Event) -> list[tuple[StreamAccess, int, datetime]]:

@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from conference.core.forms import options, stripped
+from conference.core.forms import DeliverableAddress, options, stripped
 from conference.events import labels
 
 
@@ -55,13 +55,13 @@ class InvitationAnswerForm(DetailsForm):
 
 
 class RegistrationForm(InvitationAnswerForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254), DeliverableAddress()],
                        filters=[stripped])
 
 
 class ManualRegistrationForm(OrganisationFields, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254), DeliverableAddress()],
                        filters=[stripped])
     stakeholder_group = StringField(_l("Stakeholder group"), validators=[Length(max=100)], filters=[stripped])
     language = SelectField(_l("Language of the e-mails"), choices=options([("sv", "Svenska"), ("fi", "Suomi"),
@@ -70,7 +70,7 @@ class ManualRegistrationForm(OrganisationFields, FlaskForm):
 
 class InvitationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254), DeliverableAddress()],
                        filters=[stripped])
     organisation_name = StringField(_l("Organisation"), validators=[Length(max=200)], filters=[stripped])
     stakeholder_group = StringField(_l("Stakeholder group"), validators=[Length(max=100)], filters=[stripped])

@@ -20,6 +20,7 @@ from conference.registration import services
 from conference.registration.models import Invitation, InvitationState
 
 INVITE = "invitation"
+COLUMN_LIMITS = {"name": 200, "email": 254, "organisation": 200, "group": 100}
 MAX_ROWS = 5000
 COLUMNS = {
     "name": ("name", "namn", "nimi"),
@@ -113,6 +114,15 @@ def read_rows(data: bytes) -> list[dict]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UploadRefused("not_utf8") from None
+    if "\x00" in text:
+        raise UploadRefused("not_utf8")
+    try:
+        return parse_rows(text)
+    except csv.Error:  # e.g. a field longer than the csv module takes
+        raise UploadRefused("unreadable") from None
+
+
+def parse_rows(text: str) -> list[dict]:
     if not text.strip():
         raise UploadRefused("empty")
     try:
@@ -120,7 +130,7 @@ def read_rows(data: bytes) -> list[dict]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    header = [cell.strip().lower() for cell in next(reader)]
+    header = [cell.strip().lower() for cell in next(reader, [])]
     positions = {}
     for column, names in COLUMNS.items():
         position = next((i for i, cell in enumerate(header) if cell in names), None)
@@ -132,7 +142,7 @@ def read_rows(data: bytes) -> list[dict]:
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        rows.append({"line": line, **{column: (cells[i].strip() if i < len(cells) else "")
+        rows.append({"line": line, **{column: (" ".join(cells[i].split()) if i < len(cells) else "")
                                       for column, i in positions.items()}})
         if len(rows) > MAX_ROWS:
             raise UploadRefused("too_many_rows")
@@ -146,8 +156,11 @@ def check_rows(rows: list[dict]) -> list[RowProblem]:
     for row in rows:
         if not row["name"]:
             problems.append(RowProblem(row["line"], "missing_name"))
+        if any(len(row.get(column, "")) > limit for column, limit in COLUMN_LIMITS.items()):
+            problems.append(RowProblem(row["line"], "too_long"))
         try:
-            validate_email(row["email"], check_deliverability=False)
+            row["email"] = validate_email(row["email"], check_deliverability=False,
+                                          allow_smtputf8=False).ascii_email or row["email"]
         except EmailNotValidError:
             problems.append(RowProblem(row["line"], "invalid_email", row["email"]))
             continue
@@ -182,6 +195,7 @@ def accept(invitation: Invitation, applicant: services.Applicant, *, now: dateti
     if invitation.state is not InvitationState.INVITED:
         raise services.RegistrationError("already_answered")
     applicant.email = invitation.email
+    applicant.language = invitation.language  # the organiser chose it; the browser's guess does not overrule
     registration, _created = services.register(invitation.event, applicant, now=now,
                                                consent_version=consent_version, email_confirmed=True,
                                                invitation_id=invitation.id)

@@ -46,12 +46,14 @@ def ics_for(registration, *, method: str = "PUBLISH") -> bytes:
     """The event as a calendar file for the registrant to download (not an invitation)."""
     event = registration.event
     return ics.invitation(
-        method=method, uid=ics.event_uid(event.id), sequence=event.calendar_sequence, summary=event.title,
+        method=method, uid=ics.event_uid(event.id),
+        sequence=itip.next_sequence(event, registration.email, itip.REQUEST), summary=event.title,
         description=event.summary, url=external_url("events.event", slug=event.slug), location=event.venue,
         starts_at=event.starts_at, ends_at=event.ends_at, tz_name=event.timezone,
         organizer_name=event.contact_name or event.title,
         organizer_email=event.contact_email or envelope_sender(),
-        attendee_name=registration.name, attendee_email=registration.email)
+        attendee_name=registration.name, attendee_email=registration.email,
+        status="CANCELLED" if event.cancelled_at else "CONFIRMED")
 
 
 def confirmed(registration, *, promoted: bool = False) -> None:

@@ -24,12 +24,14 @@ UPLOAD_MESSAGES = {
     "empty": lambda: _("The file has no invitees."),
     "missing_columns": lambda: _("The first row must name the columns, with at least name and email."),
     "too_many_rows": lambda: _("The file has too many rows: at most 5,000 at a time."),
+    "unreadable": lambda: _("The file cannot be read as CSV. Save it as “CSV UTF-8” and try again."),
     "bad_rows": lambda: _("Nobody was invited: correct the rows below and upload the file again."),
 }
 ROW_PROBLEMS = {
     "missing_name": lambda p: _("Row %(line)s: the name is missing.", line=p.line),
     "invalid_email": lambda p: _("Row %(line)s: “%(value)s” is not an e-mail address.", line=p.line, value=p.value),
     "duplicate_in_file": lambda p: _("Row %(line)s: %(value)s is in the file twice.", line=p.line, value=p.value),
+    "too_long": lambda p: _("Row %(line)s: a value is too long.", line=p.line),
 }
 
 
@@ -60,7 +62,7 @@ def registration_list(slug):
     event = managed_event_or_abort(slug)
     state = request.args.get("state", "")
     search = request.args.get("q", "").strip()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     query = filtered_registrations(event, state, search)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
@@ -119,7 +121,7 @@ def change_registration(slug, registration_id, action):
         flash(_("That is no longer possible: the registration has changed meanwhile."), "error")
     else:
         db.session.commit()
-    return redirect(request.form.get("back") or url_for(".registration_list", slug=slug))
+    return redirect(url_for(".registration_list", slug=slug))
 
 
 # ---------------------------------------------------------------- invitations

@@ -5,6 +5,7 @@ UPDATEs, so the same statements are safe on SQLite and under concurrency on Post
 Services never commit; mail goes to the outbox in the caller's transaction.
 """
 
+import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from conference.registration import mails
 from conference.registration.models import Registration, RegistrationState
 
 MANAGE = "manage"
+AGENDA = "agenda"
 
 
 class RegistrationError(RuleError):
@@ -68,6 +70,17 @@ def by_manage_token(token: str) -> Registration | None:
     found = db.session.scalar(select(Registration).where(Registration.manage_token_hash == tokens.hash_token(token)))
     # the lookup is by hash; the comparison of what was asked for is constant-time all the same
     if found is not None and tokens.token_matches(token, found.manage_token_hash):
+        return found
+    return None
+
+
+def agenda_token(registration: Registration) -> str:
+    return tokens.link_token(AGENDA, registration.manage_nonce)
+
+
+def by_agenda_token(registration_id: int, token: str) -> Registration | None:
+    found = db.session.get(Registration, registration_id)
+    if found is not None and hmac.compare_digest(agenda_token(found), token):
         return found
     return None
 
@@ -121,6 +134,11 @@ def place(registration: Registration, event: Event, now: datetime) -> None:
         registration.waitlist_position = next_waitlist_position(event)
 
 
+def lock(registration: Registration) -> None:
+    """Read the registration again under a row lock: a decision on its state must see the latest."""
+    db.session.refresh(registration, with_for_update=True)
+
+
 def pass_seat_on(event: Event, now: datetime) -> Registration | None:
     """A place came free: the first in line takes it; with nobody waiting, the place is free."""
     # Someone joining the line holds the event row until their transaction commits. Waiting
@@ -132,8 +150,8 @@ def pass_seat_on(event: Event, now: datetime) -> Registration | None:
     first = db.session.scalar(
         select(Registration).where(Registration.event_id == event.id,
                                    Registration.state == RegistrationState.WAITLISTED)
-        .order_by(Registration.waitlist_position).limit(1).with_for_update(skip_locked=True))
-    if first is None:
+        .order_by(Registration.waitlist_position).limit(1).with_for_update())
+    if first is None or event.cancelled_at is not None:
         give_back_seat(event)
         return None
     promote(first, now)
@@ -227,7 +245,9 @@ def new_registration(event: Event, applicant: Applicant, *, now: datetime, conse
 
 def confirm_address(registration: Registration, now: datetime) -> None:
     """The person followed the link in the first mail: the address is theirs."""
-    if registration.state in (RegistrationState.CANCELLED, RegistrationState.EXPIRED):
+    lock(registration)
+    if registration.state in (RegistrationState.CANCELLED, RegistrationState.EXPIRED) \
+            or registration.event.cancelled_at is not None:
         raise RegistrationError("no_longer_valid")
     if registration.email_confirmed_at is not None:
         return  # a second click changes nothing
@@ -242,6 +262,7 @@ def confirm_address(registration: Registration, now: datetime) -> None:
 
 def cancel(registration: Registration, now: datetime, *, by: str, user_id: int | None = None) -> bool:
     """Cancel; a place it held goes to the first in line. Returns False if it was cancelled already."""
+    lock(registration)
     held_seat = registration.state.holds_seat
     changed = db.session.execute(
         update(Registration)
@@ -345,6 +366,8 @@ def change_picks(registration: Registration, session_ids: list[int]) -> None:
     from conference.calendars import itip
     from conference.registration.models import SessionChoice
 
+    if registration.event.cancelled_at is not None:
+        raise RegistrationError("no_longer_valid")
     before = {s.id: s for s in picked_sessions(registration)}
     db.session.execute(SessionChoice.__table__.delete().where(SessionChoice.registration_id == registration.id))
     choose_sessions(registration, session_ids)
@@ -364,6 +387,7 @@ def resend_link(registration: Registration) -> None:
 
 def move_off_waitlist(registration: Registration, now: datetime, *, user_id: int) -> None:
     """The organiser gives a waiting person a place, over the capacity if need be."""
+    lock(registration)
     if registration.state is not RegistrationState.WAITLISTED:
         raise RegistrationError("not_waiting")
     db.session.execute(update(Event).where(Event.id == registration.event_id)
@@ -385,6 +409,14 @@ def fill_free_seats(event: Event, now: datetime) -> int:
         if pass_seat_on(event, now) is None:
             return promoted
         promoted += 1
+
+
+def follow_saved_event(_app, event: Event, **_extra) -> None:
+    """After an organiser saved an event: places added (or a limit removed) go to those waiting."""
+    from conference.core.timeutil import utcnow
+
+    if event.cancelled_at is None and fill_free_seats(event, utcnow()):
+        db.session.commit()
 
 
 def counts(event: Event) -> dict[str, int]:

@@ -152,6 +152,7 @@ def manage(token):
                            form=form, token=token, ticket_code=grouped(code) if show_ticket else None,
                            qr=tickets.qr_data_uri(code) if show_ticket else None,
                            position_in_line=services.position_in_line(registration),
+                           agenda_token=services.agenda_token(registration),
                            cancel_form=forms.FlaskForm()), 422 if form.errors else 200
 
 

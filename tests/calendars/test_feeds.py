@@ -49,13 +49,13 @@ def session_ids(app, slug="samrad") -> list[int]:
 
 
 def register(app, email: str, slug: str = "samrad") -> str:
-    """A confirmed registrant's personal token."""
+    """A confirmed registrant's agenda feed, as a path without its .ics ending."""
     with app.test_request_context():
         event = db.session.scalar(select(f.Event).where(f.Event.slug == slug))
         found, _ = registration.register(event, registration.Applicant(name="Eva Lund", email=email), now=NOW,
                                          consent_version="test", email_confirmed=True)
         db.session.commit()
-        return registration.manage_token(found)
+        return f"/agenda/{found.id}/{registration.agenda_token(found)}"
 
 
 def get_calendar(client, url: str) -> str:
@@ -77,7 +77,7 @@ def all_feed_urls(app, client) -> list[str]:
         db.session.commit()
     token = register(app, "eva@example.org")
     return ["/events/samrad/programme.ics", f"/events/samrad/sessions/{first}.ics",
-            "/organisations/arbetsformedlingen/events.ics", f"/r/{token}/agenda.ics"]
+            "/organisations/arbetsformedlingen/events.ics", f"{token}.ics"]
 
 
 # ---------------------------------------------------------------- parsers nobody here wrote
@@ -290,13 +290,13 @@ def test_a_changed_session_gives_a_new_etag_and_the_new_title(app, client, consu
 def test_a_confirmed_registrant_subscribes_to_the_event_and_its_sessions(app, client, consultation):
     token = register(app, "eva@example.org")
 
-    response = client.get(f"/r/{token}/agenda.ics")
+    response = client.get(f"{token}.ics")
 
     uids = [str(e["UID"]) for e in vevents(response.get_data(as_text=True))]
     assert uids[0].startswith("event-") and len(uids) == 3
     assert "private" in response.headers["Cache-Control"]
     assert "public" not in response.headers["Cache-Control"]
-    assert client.get(f"/r/{token}/agenda.ics",
+    assert client.get(f"{token}.ics",
                       headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
 
 
@@ -307,7 +307,7 @@ def test_a_cancelled_registration_has_no_agenda(app, client, consultation):
         registration.cancel(found, NOW, by="self")
         db.session.commit()
 
-    assert client.get(f"/r/{token}/agenda.ics").status_code == 404
+    assert client.get(f"{token}.ics").status_code == 404
 
 
 def test_a_registrant_waiting_for_a_place_has_no_agenda_yet(app, client, consultation):
@@ -319,11 +319,22 @@ def test_a_registrant_waiting_for_a_place_has_no_agenda_yet(app, client, consult
 
     with app.app_context():
         assert db.session.scalar(select(Registration)).state.value == "waitlisted"
-    assert client.get(f"/r/{token}/agenda.ics").status_code == 404
+    assert client.get(f"{token}.ics").status_code == 404
 
 
 def test_an_unknown_token_has_no_agenda(client, consultation):
-    assert client.get("/r/not-a-token/agenda.ics").status_code == 404
+    assert client.get("/agenda/1/not-a-token.ics").status_code == 404
+
+
+def test_the_agenda_address_does_not_open_the_personal_page(app, client, consultation):
+    agenda = register(app, "eva@example.org")
+    agenda_token = agenda.rsplit("/", 1)[1]
+    assert client.get(f"/r/{agenda_token}").status_code == 404
+    with app.app_context():
+        found = db.session.scalar(select(Registration))
+        with app.test_request_context():
+            manage = registration.manage_token(found)
+    assert client.get(f"/agenda/{found.id}/{manage}.ics").status_code == 404
 
 
 def test_new_secrets_end_the_old_agenda_link(app, client, consultation):
@@ -332,7 +343,7 @@ def test_new_secrets_end_the_old_agenda_link(app, client, consultation):
         registration.give_new_secrets(db.session.scalar(select(Registration)))
         db.session.commit()
 
-    assert client.get(f"/r/{token}/agenda.ics").status_code == 404
+    assert client.get(f"{token}.ics").status_code == 404
 
 
 # ---------------------------------------------------------------- cancellation and drafts
@@ -345,7 +356,7 @@ def test_a_cancelled_event_stays_in_the_feeds_marked_cancelled_with_the_invitati
         event.cancelled_at, event.calendar_sequence = NOW, 2
         db.session.commit()
 
-    entries = vevents(get_calendar(client, f"/r/{token}/agenda.ics"))
+    entries = vevents(get_calendar(client, f"{token}.ics"))
 
     assert {str(e["STATUS"]) for e in entries} == {"CANCELLED"}
     assert entries[0]["SEQUENCE"] == 2  # the event's own entry, as in the CANCEL mail

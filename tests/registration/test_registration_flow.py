@@ -317,7 +317,10 @@ def test_the_personal_page_offers_the_personal_agenda_to_subscribe_to(client, ap
     register(client)
     deliver(app)
     manage_path = confirm_from_mail(client, smtp)
+    import re
+
     html = client.get(manage_path).get_data(as_text=True)
-    assert f'href="webcal://localhost{manage_path}/agenda.ics"' in html
-    feed = client.get(manage_path + "/agenda.ics")
+    [agenda] = re.findall(r'href="webcal://localhost(/agenda/\d+/[\w-]+\.ics)"', html)
+    assert manage_path.rsplit("/", 1)[1] not in agenda  # not the personal page's token
+    feed = client.get(agenda)
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"

@@ -1,5 +1,7 @@
 """The mails of registration, each in the registrant's language, queued in the outbox."""
 
+from datetime import timedelta
+
 from flask_babel import force_locale, gettext
 
 from conference.calendars import ics, itip
@@ -117,6 +119,26 @@ def cancelled(registration) -> None:
           calendar=calendar)
 
 
-def manage_link(registration) -> None:
+RESEND_PAUSE = timedelta(minutes=15)
+
+
+def link_sent_lately(registration) -> bool:
+    """Registering again mails the link again, but not more than once a quarter: no one can
+    use the form to flood somebody's inbox."""
+    from sqlalchemy import select
+
+    from conference.core.timeutil import utcnow
+    from conference.extensions import db
+    from conference.outbox.models import OutboxMessage
+
+    return db.session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.kind == "registration.link", OutboxMessage.event_id == registration.event_id,
+        OutboxMessage.recipient == registration.email,
+        OutboxMessage.created_at > utcnow() - RESEND_PAUSE).limit(1)) is not None
+
+
+def manage_link(registration, *, by_organiser: bool = False) -> None:
+    if not by_organiser and link_sent_lately(registration):
+        return
     _send(registration, "registration.link", "link",
           _subject(registration, lambda title: gettext("Your registration for %(title)s", title=title)))

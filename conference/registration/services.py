@@ -380,7 +380,8 @@ def change_picks(registration: Registration, session_ids: list[int]) -> None:
 
 
 def resend_link(registration: Registration) -> None:
-    mails.manage_link(registration)
+    """The organiser's resend: always goes out (the pause is for the public form)."""
+    mails.manage_link(registration, by_organiser=True)
 
 
 # ---------------------------------------------------------------- the organiser's hand

@@ -131,3 +131,12 @@ def test_an_unconfirmed_address_cannot_be_confirmed_once_the_event_is_cancelled(
             services.confirm_address(registration, utcnow())
         db.session.rollback()
         assert db.session.scalar(select(Registration.state)) is RegistrationState.PENDING
+
+
+def test_registering_again_and_again_mails_the_link_once_a_quarter(client, app):
+    open_event(app)
+    for _ in range(5):
+        register(client)
+    with app.app_context():
+        kinds = list(db.session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)))
+    assert kinds == ["registration.confirm_address", "registration.link"]

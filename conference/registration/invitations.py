@@ -171,12 +171,18 @@ def check_rows(rows: list[dict]) -> list[RowProblem]:
     return problems
 
 
-def import_csv(event: Event, data: bytes, *, language: str, user_id: int | None) -> UploadResult:
-    """Invite everyone in the file, or nobody: any bad row refuses the whole file with its line numbers."""
+def checked_rows(data: bytes) -> list[dict]:
+    """The rows of a file, or UploadRefused naming every bad row: a file is taken whole or not at all."""
     rows = read_rows(data)
     problems = check_rows(rows)
     if problems:
         raise UploadRefused("bad_rows", problems)
+    return rows
+
+
+def import_csv(event: Event, data: bytes, *, language: str, user_id: int | None) -> UploadResult:
+    """Invite everyone in the file, or nobody: any bad row refuses the whole file with its line numbers."""
+    rows = checked_rows(data)
     result = UploadResult(batch=secrets.token_hex(8))
     already = existing_emails(event)
     for row in rows:
@@ -250,6 +256,24 @@ def invite_to_series(series, *, name: str, email: str, organisation_name: str = 
         send_series_invitation(series, invitee, per_meeting)
     audit.record("series.invited", series, email=normalised, user_id=user_id)
     return invitee
+
+
+def import_csv_to_series(series, data: bytes, *, language: str, user_id: int | None) -> UploadResult:
+    """Invite everyone in the file to every meeting of the series, or nobody."""
+    from conference.registration.models import SeriesInvitee
+
+    rows = checked_rows(data)
+    already = set(db.session.scalars(select(SeriesInvitee.email_normalised).where(SeriesInvitee.series_id == series.id)))
+    result = UploadResult(batch=secrets.token_hex(8))
+    for row in rows:
+        if services.normalise_email(row["email"]) in already:
+            result.already_invited.append(row["email"])
+            continue
+        invite_to_series(series, name=row["name"], email=row["email"], organisation_name=row.get("organisation", ""),
+                         stakeholder_group=row.get("group", ""), language=language, user_id=user_id,
+                         batch=result.batch)
+        result.invited.append(row["email"])
+    return result
 
 
 def send_series_invitation(series, invitee, per_meeting: list[Invitation]) -> None:

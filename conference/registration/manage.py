@@ -147,6 +147,12 @@ def invitation_list(slug):
     return render_invitations(event, form=form, upload=forms.InvitationUploadForm(prefix="upload"))
 
 
+def explain_refusal(upload, refused) -> list[str]:
+    """The file's error beside the file field; each bad row's problem in a list under it."""
+    upload.file.errors = [UPLOAD_MESSAGES[refused.code]()]
+    return [ROW_PROBLEMS[p.code](p) for p in refused.problems]
+
+
 def render_invitations(event, *, form, upload, problems=(), status=None):
     rows = db.session.scalars(select(Invitation).where(Invitation.event_id == event.id)
                               .order_by(Invitation.created_at.desc(), Invitation.id.desc())).all()
@@ -169,8 +175,7 @@ def upload_invitations(slug):
             result = invitations.import_csv(event, data, language=upload.language.data, user_id=current_user.id)
         except invitations.UploadRefused as refused:
             db.session.rollback()
-            upload.file.errors = [UPLOAD_MESSAGES[refused.code]()]
-            problems = [ROW_PROBLEMS[p.code](p) for p in refused.problems]
+            problems = explain_refusal(upload, refused)
         else:
             db.session.commit()
             flash(_("%(count)s invitations are on their way.", count=len(result.invited)), "success")

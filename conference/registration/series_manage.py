@@ -1,7 +1,5 @@
 """Organiser pages: invite participants to every meeting of a series at once."""
 
-import secrets
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +11,7 @@ from conference.events.models import EventSeries
 from conference.extensions import db
 from conference.registration import forms, services
 from conference.registration import invitations as invites
-from conference.registration.manage import ROW_PROBLEMS, UPLOAD_MESSAGES
+from conference.registration.manage import explain_refusal
 from conference.registration.models import SeriesInvitee
 
 bp = Blueprint("series_invitations", __name__)
@@ -68,26 +66,13 @@ def upload(series_id):
     if upload_form.validate_on_submit():
         data = upload_form.file.data.read() if upload_form.file.data else b""
         try:
-            rows = invites.read_rows(data)
-            found = invites.check_rows(rows)
-            if found:
-                raise invites.UploadRefused("bad_rows", found)
+            result = invites.import_csv_to_series(series, data, language=upload_form.language.data,
+                                                  user_id=current_user.id)
         except invites.UploadRefused as refused:
-            upload_form.file.errors = [UPLOAD_MESSAGES[refused.code]()]
-            problems = [ROW_PROBLEMS[p.code](p) for p in refused.problems]
+            db.session.rollback()
+            problems = explain_refusal(upload_form, refused)
         else:
-            already = set(db.session.scalars(select(SeriesInvitee.email_normalised)
-                                             .where(SeriesInvitee.series_id == series.id)))
-            batch, invited = secrets.token_hex(8), 0
-            for row in rows:
-                if services.normalise_email(row["email"]) in already:
-                    continue
-                invites.invite_to_series(series, name=row["name"], email=row["email"],
-                                             organisation_name=row.get("organisation", ""),
-                                             stakeholder_group=row.get("group", ""), language=upload_form.language.data,
-                                             user_id=current_user.id, batch=batch)
-                invited += 1
             db.session.commit()
-            flash(_("%(count)s invitations are on their way.", count=invited), "success")
+            flash(_("%(count)s invitations are on their way.", count=len(result.invited)), "success")
             return redirect(url_for(".invitations", series_id=series.id))
     return render_page(series, forms.InvitationForm(prefix="one", formdata=None), upload_form, problems, status=422)

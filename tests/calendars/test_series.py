@@ -204,3 +204,23 @@ def test_an_organiser_of_one_meeting_cannot_invite_to_the_whole_series(app, fort
     client = app.test_client()
     log_in(client, "one@example.org")
     assert client.get(f"/manage/series/{fortnightly}/invitations").status_code == 403
+
+
+def test_a_stakeholder_group_is_invited_to_the_whole_series_from_a_list(admin_client, app, smtp, fortnightly):
+    content = "namn;e-post;organisation;grupp\nKerstin;k@example.org;Kommun A;Kommuner\nAli;a@example.org;Kommun B;Kommuner\n"
+    response = post_form(admin_client, f"/manage/series/{fortnightly}/invitations/upload",
+                         {"upload-file": (io.BytesIO(content.encode("utf-8-sig")), "kommuner.csv"),
+                          "upload-language": "sv"}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    deliver(app)
+    for address in ("k@example.org", "a@example.org"):
+        [mail] = smtp.to(address)
+        assert vobject.readOne(calendar_part(mail)[1]).vevent.rrule.value.startswith("FREQ=WEEKLY")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SeriesInvitee.id))) == 2
+        assert db.session.scalar(select(func.count(Invitation.id))) == 8  # each of the two, to each of 4 meetings
+
+    bad = post_form(admin_client, f"/manage/series/{fortnightly}/invitations/upload",
+                    {"upload-file": (io.BytesIO(b"name,email\nBo,inte-en-adress\n"), "fel.csv"),
+                     "upload-language": "sv"}, content_type="multipart/form-data")
+    assert bad.status_code == 422 and "Rad 2" in text_of(bad)

@@ -55,6 +55,14 @@ def approve(client, app):
                      token_page="/manage/events/forum/press/")
 
 
+def approved_watch_link(client, app, smtp) -> str:
+    """Karin asks, the press officer approves, and the link arrives by mail."""
+    ask(client)
+    approve(client, app)
+    deliver(app)
+    return link_in(smtp.last("karin@example.org"), r"https?://\S+/watch/[\w-]+")
+
+
 def test_a_journalist_asks_and_the_press_contact_is_told(client, app, smtp, streamed_event):
     response = ask(client)
     assert response.status_code == 302
@@ -113,10 +121,7 @@ def test_approval_mails_a_personal_link_that_opens_the_watch_page(client, app, s
 
 
 def test_the_player_is_offered_inside_the_window_and_not_before(client, app, smtp, streamed_event):
-    ask(client)
-    approve(client, app)
-    deliver(app)
-    watch = link_in(smtp.last("karin@example.org"), r"https?://\S+/watch/[\w-]+")
+    watch = approved_watch_link(client, app, smtp)
     with app.app_context():
         event = db.session.get(Event, streamed_event["id"])
         first_session = min(s.starts_at for s in event.sessions)
@@ -137,10 +142,7 @@ def test_the_player_is_offered_inside_the_window_and_not_before(client, app, smt
 
 def test_after_the_event_the_page_says_the_stream_is_over_or_shows_the_recording(client, app, smtp,
                                                                                  streamed_event):
-    ask(client)
-    approve(client, app)
-    deliver(app)
-    watch = link_in(smtp.last("karin@example.org"), r"https?://\S+/watch/[\w-]+")
+    watch = approved_watch_link(client, app, smtp)
     with app.app_context():
         event = db.session.get(Event, streamed_event["id"])
         for s in event.sessions:
@@ -156,10 +158,7 @@ def test_after_the_event_the_page_says_the_stream_is_over_or_shows_the_recording
 
 
 def test_a_revoked_link_stops_at_once_and_the_attempt_is_logged(client, app, smtp, streamed_event):
-    ask(client)
-    approve(client, app)
-    deliver(app)
-    watch = link_in(smtp.last("karin@example.org"), r"https?://\S+/watch/[\w-]+")
+    watch = approved_watch_link(client, app, smtp)
     assert app.test_client().get(watch).status_code == 200
     post_form(client, f"/manage/events/forum/press/{press_request(app).id}/revoke", {},
               token_page="/manage/events/forum/press/")
@@ -172,10 +171,7 @@ def test_a_revoked_link_stops_at_once_and_the_attempt_is_logged(client, app, smt
 
 
 def test_an_expired_link_says_so(client, app, smtp, streamed_event):
-    ask(client)
-    approve(client, app)
-    deliver(app)
-    watch = link_in(smtp.last("karin@example.org"), r"https?://\S+/watch/[\w-]+")
+    watch = approved_watch_link(client, app, smtp)
     with app.app_context():
         event = db.session.get(Event, streamed_event["id"])
         for s in event.sessions:
@@ -188,10 +184,7 @@ def test_an_expired_link_says_so(client, app, smtp, streamed_event):
 
 
 def test_a_link_follows_the_event_when_it_moves_later(client, app, smtp, streamed_event):
-    ask(client)
-    approve(client, app)
-    deliver(app)
-    watch = link_in(smtp.last("karin@example.org"), r"https?://\S+/watch/[\w-]+")
+    watch = approved_watch_link(client, app, smtp)
     with app.app_context():
         event = db.session.get(Event, streamed_event["id"])
         event.starts_at += timedelta(days=30)
@@ -331,10 +324,7 @@ def test_everyone_may_watch_where_the_event_is_public(client, app, streamed_even
 
 def test_the_organiser_sees_who_watched(admin_client, app, smtp, streamed_event):
     client = app.test_client()
-    ask(client)
-    approve(client, app)
-    deliver(app)
-    watch = link_in(smtp.last("karin@example.org"), r"https?://\S+/watch/[\w-]+")
+    watch = approved_watch_link(client, app, smtp)
     app.test_client().get(watch)
     app.test_client().get(watch)
     page = text_of(admin_client.get("/manage/events/forum/press/stream"))

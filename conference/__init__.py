@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from conference.events.views import bp as events_bp
     from conference.calendars.views import bp as calendars_bp
     from conference.consultation.manage import bp as process_manage_bp
+    from conference.consultation.meeting_manage import bp as meeting_manage_bp
     from conference.consultation.views import bp as processes_bp
     from conference.press.admin import bp as youtube_admin_bp
     from conference.press.manage import bp as press_manage_bp
@@ -139,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(processes_bp)
     app.register_blueprint(process_manage_bp, url_prefix="/manage/processes")
     app.register_blueprint(press_manage_bp, url_prefix="/manage/events/<slug>/press")
+    app.register_blueprint(meeting_manage_bp, url_prefix="/manage/events/<slug>")
     app.register_blueprint(youtube_admin_bp, url_prefix="/manage/youtube")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # read-only GET endpoints

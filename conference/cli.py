@@ -91,6 +91,7 @@ def work(once: bool, idle_seconds: float):
     """Deliver queued e-mail (SMTP if MAIL_SERVER is set, else .eml files) and expire unconfirmed places."""
     from conference.core.timeutil import utcnow
     from conference.outbox import services as outbox
+    from conference.consultation import proposals
     from conference.press import broadcasts
     from conference.registration import services as registration
 
@@ -104,6 +105,10 @@ def work(once: bool, idle_seconds: float):
                 click.echo(f"{expired} unconfirmed registrations expired")
             broadcasts.poll_due(now)
             db.session.commit()
+            published = proposals.publish_due_feedback(now)
+            db.session.commit()
+            if published:
+                click.echo(f"feedback on agenda proposals published for {published} processes")
             last_housekeeping = now
         sent = outbox.deliver_due()
         db.session.remove()

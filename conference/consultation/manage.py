@@ -190,3 +190,10 @@ def copy_cycle(process_id):
             flash(_("The next cycle was created as a draft, with its meetings unpublished."), "success")
             return redirect(url_for(".overview", process_id=copy.id))
     return render_overview(process, copy=form, status=422)
+
+
+def _register_routes() -> None:
+    from conference.consultation import proposal_manage  # noqa: F401
+
+
+_register_routes()

@@ -40,3 +40,10 @@ def news_feed(slug):
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response.make_conditional(request)
+
+
+def _register_routes() -> None:
+    from conference.consultation import comment_views, photo_views, proposal_views  # noqa: F401
+
+
+_register_routes()

@@ -186,7 +186,7 @@ def invitation(token):
         return render_template("registration/invalid_link.html"), 404
     event = invite.event
     if invite.state is not InvitationState.INVITED:
-        return render_template("registration/invitation_answered.html", invitation=invite, event=event)
+        return render_template("registration/invitation_answered.html", invitation=invite, event=event, token=token)
     form = prepare(forms.InvitationAnswerForm(), event)
     if not form.is_submitted():
         form.name.data = invite.name

@@ -1,0 +1,3 @@
+"""Organiser pages of photos: upload, caption and credit, takedown requests."""
+
+from conference.consultation.meeting_manage import bp  # noqa: F401

@@ -52,3 +52,9 @@ class CopyCycleForm(FlaskForm):
     offset_days = IntegerField(_l("Move every date forward by (days)"),
                                validators=[DataRequired(), NumberRange(min=1, max=3660)],
                                description=_l("364 days keeps the weekdays a year later."))
+
+
+class InvitedGroupForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisation from the register"), coerce=int, validators=[Optional()])
+    name = StringField(_l("Or the name of a stakeholder group"), validators=[Length(max=200)], filters=[stripped],
+                       description=_l("For example “Civil society organisations in the integration field”."))

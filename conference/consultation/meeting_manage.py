@@ -1,8 +1,60 @@
 """Organiser pages of a meeting's consultation parts; each route checks the role on the event."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from conference.consultation import forms, services
+from conference.core.access import organiser_required
+from conference.core.forms import ConfirmForm, options
+from conference.events.manage import managed_event_or_abort, organisation_choices
+from conference.events.models import Organisation
+from conference.extensions import db
 
 bp = Blueprint("meeting_manage", __name__)
+
+GROUP_ERRORS = {
+    "group_missing": lambda: _("Choose an organisation or type the name of a group."),
+    "group_twice": lambda: _("The meeting already has this group."),
+}
+
+
+def invited_group_form() -> forms.InvitedGroupForm:
+    form = forms.InvitedGroupForm(prefix="group")
+    form.organisation_id.choices = options([(0, _("— none —"))]) + organisation_choices()
+    return form
+
+
+@bp.route("/groups", methods=["GET", "POST"])
+@organiser_required
+def invited_groups(slug):
+    event = managed_event_or_abort(slug)
+    form = invited_group_form()
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
+        try:
+            group = services.add_invited_group(event, name=form.name.data or "", organisation=organisation)
+        except services.GroupError as error:
+            db.session.rollback()
+            field = form.name if error.code == "group_twice" or organisation is None else form.organisation_id
+            field.errors = list(field.errors) + [GROUP_ERRORS[error.code]()]
+        else:
+            db.session.commit()
+            flash(_("%(name)s was added to the invited groups.", name=group.name), "success")
+            return redirect(url_for(".invited_groups", slug=slug))
+    return render_template("consultation/manage/invited_groups.html", event=event, form=form,
+                           confirm=ConfirmForm()), 422 if form.errors else 200
+
+
+@bp.route("/groups/<int:group_id>/remove", methods=["POST"])
+@organiser_required
+def remove_invited_group(slug, group_id):
+    event = managed_event_or_abort(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    group = services.invited_group_of(event, group_id) or abort(404)
+    services.remove_invited_group(group)
+    db.session.commit()
+    flash(_("%(name)s was removed from the invited groups.", name=group.name), "success")
+    return redirect(url_for(".invited_groups", slug=slug))
 
 
 def _register_routes() -> None:

@@ -5,8 +5,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from conference.core import audit
-from conference.consultation.models import Document, NewsItem, Phase, Process
-from conference.events.models import Event, Session
+from conference.consultation.models import Document, InvitedGroup, NewsItem, Phase, Process
+from conference.core.errors import RuleError
+from conference.events.models import Event, Organisation, Session
 from conference.events.services import ProgrammeError, unique_slug
 from conference.extensions import db
 
@@ -67,7 +68,7 @@ def copy_cycle(source: Process, *, title: str, offset: timedelta, user_id: int |
 
 
 def copied_meeting(meeting: Event, process: Process, offset: timedelta) -> Event:
-    """The meeting's frame and programme, moved; registrations, invitations and speakers stay behind."""
+    """The meeting's frame, programme and invited groups, moved; registrations, invitations and speakers stay."""
     title = meeting.title
     event = Event(title=title, slug=unique_slug(Event, f"{title} {(meeting.starts_at + offset).year}"),
                   kind=meeting.kind, format=meeting.format, timezone=meeting.timezone,
@@ -75,6 +76,8 @@ def copied_meeting(meeting: Event, process: Process, offset: timedelta) -> Event
                   audience=meeting.audience, summary=meeting.summary, contact_name=meeting.contact_name,
                   contact_email=meeting.contact_email, registration_policy=meeting.registration_policy,
                   capacity=meeting.capacity, published=False, process_id=process.id)
+    event.invited_groups = [InvitedGroup(name=group.name, organisation_id=group.organisation_id)
+                            for group in meeting.invited_groups]
     for session in meeting.sessions:
         event.sessions.append(Session(title=session.title, abstract=session.abstract, kind=session.kind,
                                       language=session.language, starts_at=session.starts_at + offset,
@@ -93,3 +96,29 @@ def today_in(tz_name: str, now: datetime) -> date:
     from zoneinfo import ZoneInfo
 
     return now.astimezone(ZoneInfo(tz_name)).date()
+
+
+class GroupError(RuleError):
+    """An invited group the meeting cannot take."""
+
+
+def add_invited_group(event: Event, *, name: str, organisation: Organisation | None) -> InvitedGroup:
+    """A group by name, or an organisation of the register (its name unless another is typed)."""
+    name = name.strip() or (organisation.name if organisation else "")
+    if not name:
+        raise GroupError("group_missing")
+    if any(g.name.casefold() == name.casefold() for g in event.invited_groups):
+        raise GroupError("group_twice")
+    group = InvitedGroup(name=name, organisation_id=organisation.id if organisation else None)
+    event.invited_groups.append(group)
+    audit.record("event.invited_group_added", event, name=name)
+    return group
+
+
+def invited_group_of(event: Event, group_id: int) -> InvitedGroup | None:
+    return next((g for g in event.invited_groups if g.id == group_id), None)
+
+
+def remove_invited_group(group: InvitedGroup) -> None:
+    audit.record("event.invited_group_removed", group.event, name=group.name)
+    group.event.invited_groups.remove(group)

@@ -6,11 +6,11 @@ import feedparser
 import pytest
 from sqlalchemy import func, select
 
-from conference.consultation.models import Document, NewsItem, Phase, PhaseKind, Process
+from conference.consultation.models import Document, InvitedGroup, NewsItem, Phase, PhaseKind, Process
 from conference.core.timeutil import utcnow
 from conference.events.models import Event, RegistrationPolicy
 from conference.extensions import db
-from conference.registration import services as registration
+from conference.registration import invitations, services as registration
 from conference.registration.models import Invitation, Registration
 from tests import factories as f
 from tests.conftest import log_in, post_form
@@ -43,11 +43,15 @@ def dialogue(app):
         samrad = f.event("samrad-2031", title="Samråd 2031", starts_at=f.local(2031, 3, 10, 10), hours=3,
                          registration_policy=RegistrationPolicy.INVITATION_ONLY, process_id=process.id)
         f.session(samrad, "Gruppsamtal", samrad.starts_at)
+        samrad.invited_groups = [InvitedGroup(name="Civilsamhällets organisationer"),
+                                 InvitedGroup(name="Sveriges Kommuner och Regioner",
+                                              organisation_id=f.organisation("skr", "Sveriges Kommuner och Regioner").id)]
         f.event("sakrad-2031", title="Sakråd 2031", starts_at=f.local(2031, 5, 19, 14), hours=2,
                 process_id=process.id)
         with app.test_request_context():
             registration.register(samrad, registration.Applicant(name="Anna", email="anna@example.org"),
                                   now=utcnow(), consent_version="test", email_confirmed=True, check_window=False)
+            invitations.invite(samrad, name="Bo", email="bo@example.org", stakeholder_group="Civilsamhälle")
         db.session.commit()
         return process.id
 
@@ -101,6 +105,10 @@ def test_next_years_cycle_moves_every_date_and_copies_no_personal_data(admin_cli
                                                     f.local(2031, 5, 19, 14) + timedelta(days=364)]
         assert all(not m.published for m in meetings)
         assert [s.title for s in meetings[0].sessions] == ["Gruppsamtal"]
+        assert [(g.name, g.organisation.name if g.organisation else None) for g in meetings[0].invited_groups] == [
+            ("Civilsamhällets organisationer", None), ("Sveriges Kommuner och Regioner", "Sveriges Kommuner och Regioner")]
+        original = db.session.scalar(select(Event).where(Event.slug == "samrad-2031"))
+        assert len(original.invited_groups) == 2  # moved along, not away
         new_ids = [m.id for m in meetings]
         assert db.session.scalar(select(func.count(Registration.id)).where(Registration.event_id.in_(new_ids))) == 0
         assert db.session.scalar(select(func.count(Invitation.id)).where(Invitation.event_id.in_(new_ids))) == 0

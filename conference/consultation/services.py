@@ -5,8 +5,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from conference.core import audit
-from conference.consultation.models import Document, InvitedGroup, NewsItem, Phase, Process
+from conference.consultation.models import Document, FeedbackWindow, InvitedGroup, NewsItem, Phase, Process
 from conference.core.errors import RuleError
+from conference.core.timeutil import local_naive, to_utc
 from conference.events.models import Event, Organisation, Session
 from conference.events.services import ProgrammeError, unique_slug
 from conference.extensions import db
@@ -68,21 +69,36 @@ def copy_cycle(source: Process, *, title: str, offset: timedelta, user_id: int |
 
 
 def copied_meeting(meeting: Event, process: Process, offset: timedelta) -> Event:
-    """The meeting's frame, programme and invited groups, moved; registrations, invitations and speakers stay."""
-    title = meeting.title
-    event = Event(title=title, slug=unique_slug(Event, f"{title} {(meeting.starts_at + offset).year}"),
-                  kind=meeting.kind, format=meeting.format, timezone=meeting.timezone,
-                  starts_at=meeting.starts_at + offset, ends_at=meeting.ends_at + offset, venue=meeting.venue,
+    """The meeting's frame, programme, invited groups and feedback window, moved.
+
+    Registrations, invitations, speakers, comments, summaries and photos stay behind: they are people's.
+    """
+    title, tz_name = meeting.title, meeting.timezone
+    starts_at = moved(meeting.starts_at, offset, tz_name)
+    event = Event(title=title, slug=unique_slug(Event, f"{title} {starts_at.year}"),
+                  kind=meeting.kind, format=meeting.format, timezone=tz_name,
+                  starts_at=starts_at, ends_at=moved(meeting.ends_at, offset, tz_name), venue=meeting.venue,
                   audience=meeting.audience, summary=meeting.summary, contact_name=meeting.contact_name,
                   contact_email=meeting.contact_email, registration_policy=meeting.registration_policy,
                   capacity=meeting.capacity, published=False, process_id=process.id)
     event.invited_groups = [InvitedGroup(name=group.name, organisation_id=group.organisation_id)
                             for group in meeting.invited_groups]
+    if meeting.feedback_window is not None:
+        window = meeting.feedback_window
+        event.feedback_window = FeedbackWindow(closes_at=moved(window.closes_at, offset, tz_name),
+                                               audience=window.audience,
+                                               instructions=window.instructions)
     for session in meeting.sessions:
         event.sessions.append(Session(title=session.title, abstract=session.abstract, kind=session.kind,
-                                      language=session.language, starts_at=session.starts_at + offset,
-                                      ends_at=session.ends_at + offset))
+                                      language=session.language,
+                                      starts_at=moved(session.starts_at, offset, tz_name),
+                                      ends_at=moved(session.ends_at, offset, tz_name)))
     return event
+
+
+def moved(moment: datetime, offset: timedelta, tz_name: str) -> datetime:
+    """The same wall-clock time `offset` later where the meeting is: 10:00 stays 10:00 across a DST change."""
+    return to_utc(local_naive(moment, tz_name) + offset, tz_name)
 
 
 def add_document(process: Process, document: Document) -> Document:

@@ -6,7 +6,8 @@ import feedparser
 import pytest
 from sqlalchemy import func, select
 
-from conference.consultation.models import Document, InvitedGroup, NewsItem, Phase, PhaseKind, Process
+from conference.consultation.models import (AgendaProposal, Document, FeedbackAudience, FeedbackWindow, InvitedGroup,
+                                            NewsItem, Phase, PhaseKind, Photo, Process, WrittenComment)
 from conference.core.timeutil import utcnow
 from conference.events.models import Event, RegistrationPolicy
 from conference.extensions import db
@@ -52,6 +53,17 @@ def dialogue(app):
             registration.register(samrad, registration.Applicant(name="Anna", email="anna@example.org"),
                                   now=utcnow(), consent_version="test", email_confirmed=True, check_window=False)
             invitations.invite(samrad, name="Bo", email="bo@example.org", stakeholder_group="Civilsamhälle")
+        samrad.feedback_window = FeedbackWindow(closes_at=f.local(2031, 3, 31, 23, 59),
+                                                audience=FeedbackAudience.PARTICIPANTS, instructions="Vad saknades?",
+                                                summary="Många lyfte språket.", summary_published_at=utcnow())
+        samrad.feedback_window.comments.append(WrittenComment(name="Anna", email="anna@example.org",
+                                                              email_normalised="anna@example.org", body="Bra möte."))
+        samrad.photos.append(Photo(image=b"jpeg", content_type="image/jpeg", width=1, height=1, alt_text="Salen",
+                                   credit="Fotograf"))
+        db.session.add(AgendaProposal(process_id=process.id, title="Språkstöd", description="Mer språkstöd.",
+                                      organisation_name="Rädda Barnen", proposer_name="Cia", email="cia@example.org",
+                                      email_normalised="cia@example.org", nonce="n", token_hash="h",
+                                      consent_version="test", confirmed_at=utcnow()))
         db.session.commit()
         return process.id
 
@@ -109,6 +121,13 @@ def test_next_years_cycle_moves_every_date_and_copies_no_personal_data(admin_cli
             ("Civilsamhällets organisationer", None), ("Sveriges Kommuner och Regioner", "Sveriges Kommuner och Regioner")]
         original = db.session.scalar(select(Event).where(Event.slug == "samrad-2031"))
         assert len(original.invited_groups) == 2  # moved along, not away
+        window = meetings[0].feedback_window
+        assert (window.closes_at, window.audience, window.instructions) == (
+            f.local(2031, 3, 31, 23, 59) + timedelta(days=364), FeedbackAudience.PARTICIPANTS, "Vad saknades?")
+        assert window.summary == "" and window.summary_published_at is None and window.comments == []
+        assert meetings[0].photos == [] and meetings[1].feedback_window is None
+        assert db.session.scalar(select(func.count(AgendaProposal.id))
+                                 .where(AgendaProposal.process_id == copy.id)) == 0
         new_ids = [m.id for m in meetings]
         assert db.session.scalar(select(func.count(Registration.id)).where(Registration.event_id.in_(new_ids))) == 0
         assert db.session.scalar(select(func.count(Invitation.id)).where(Invitation.event_id.in_(new_ids))) == 0
@@ -163,3 +182,22 @@ def test_an_organiser_of_single_events_cannot_change_a_process(app, dialogue):
     assert post_form(client, f"/manage/processes/{dialogue}/news",
                      {"news-title": "X", "news-body": "Y", "news-published_at": "2031-04-01T09:00"},
                      token_page="/manage/").status_code == 403
+
+
+def test_a_copied_meeting_keeps_its_wall_clock_time_across_a_dst_change(admin_client, app, dialogue):
+    with app.app_context():
+        autumn = f.event("host-2031", title="Höstdialog 2031", starts_at=f.local(2031, 10, 28, 10), hours=2,
+                         process_id=dialogue)  # winter time; 364 days later is still summer time
+        f.session(autumn, "Samtal", autumn.starts_at, minutes=60)
+        autumn.feedback_window = FeedbackWindow(closes_at=f.local(2031, 11, 4, 23, 59),
+                                                audience=FeedbackAudience.ANYONE)
+        db.session.commit()
+        original_start = autumn.starts_at
+    post_form(admin_client, f"/manage/processes/{dialogue}/copy",
+              {"copy-title": "Dialog med civilsamhället 2032", "copy-offset_days": "364"})
+    with app.app_context():
+        copy = db.session.scalar(select(Event).where(Event.title == "Höstdialog 2031", Event.slug != "host-2031"))
+        assert copy.starts_at == f.local(2032, 10, 26, 10) and copy.ends_at == f.local(2032, 10, 26, 12)
+        assert copy.starts_at - original_start == timedelta(days=364, hours=-1)  # the clock, not the hours
+        assert copy.sessions[0].starts_at == f.local(2032, 10, 26, 10)
+        assert copy.feedback_window.closes_at == f.local(2032, 11, 2, 23, 59)

@@ -70,7 +70,7 @@ def load(today: date | None = None) -> str:
     registered = _demo_registrations(coming_forum, orgs, today)
     _demo_press_requests(coming_forum, today)
     invited = _demo_invitations(workshop)
-    _demo_process(consultation, today)
+    _demo_process(consultation, orgs, today)
     events = [forum_2020, coming_forum, workshop, *consultation]
     return (f"Loaded {len(events)} events, {len(orgs)} organisations, {len(people)} people, "
             f"{registered} registrations and {invited} invitations.\n"
@@ -325,11 +325,13 @@ def _demo_press_requests(event: Event, today: date) -> None:
                              now=asked, consent_version="demo")
 
 
-def _demo_process(meetings: list[Event], today: date) -> None:
+def _demo_process(meetings: list[Event], orgs, today: date) -> None:
     """The yearly dialogue with civil society as a process page: phases, its meetings, news."""
-    from conference.consultation.models import NewsItem, Phase, PhaseKind, Process
+    from conference.consultation.models import (FeedbackAudience, FeedbackWindow, InvitedGroup, NewsItem, Phase,
+                                                PhaseKind, Process)
 
-    process = Process(slug=f"dialog-civilsamhallet-{meetings[0].starts_at.year}",
+    last_year = _demo_last_cycle(orgs, today)
+    process = Process(slug=f"dialog-civilsamhallet-{meetings[0].starts_at.year}", previous_id=last_year.id,
                       title="Dialog med civilsamhället om integration", published=True,
                       summary=("Regeringens årliga dialog med det civila samhällets organisationer om integration.\n\n"
                                "Organisationerna föreslår dagordningen, departementet återkopplar på förslagen, och "
@@ -350,3 +352,91 @@ def _demo_process(meetings: list[Event], today: date) -> None:
     ])
     for meeting in meetings:
         meeting.process_id = process.id
+        meeting.invited_groups = [InvitedGroup(name=orgs["ngo"].name, organisation_id=orgs["ngo"].id),
+                                  InvitedGroup(name="Det civila samhällets organisationer inom integration")]
+    samrad = meetings[0]
+    samrad.feedback_window = FeedbackWindow(
+        closes_at=samrad.ends_at + timedelta(days=14), audience=FeedbackAudience.PARTICIPANTS,
+        instructions="Vad vill ni att departementet tar med sig från samrådet? Skicka gärna ett inspel.")
+
+
+def _demo_last_cycle(orgs, today: date):
+    """Last year's cycle, finished: answered proposals, a samråd with a published summary, a sakråd."""
+    from conference.consultation import proposals
+    from conference.consultation.models import (AgendaProposal, FeedbackAudience, FeedbackWindow, InvitedGroup,
+                                                Phase, PhaseKind, Process, ProposalOutcome, WrittenComment)
+    from conference.core import tokens
+
+    samrad_day = today - timedelta(weeks=44)
+    process = Process(slug=f"dialog-civilsamhallet-{samrad_day.year}-forra", published=True,
+                      title="Dialog med civilsamhället om integration, förra omgången",
+                      summary="Förra årets dialog: förslagen, återkopplingen och sammanfattningarna.",
+                      topics="Etablering på arbetsmarknaden\nSvenska för föräldralediga",
+                      feedback_publish_at=at(samrad_day - timedelta(days=14), "09:00"),
+                      feedback_mailed_at=at(samrad_day - timedelta(days=14), "09:00"))
+    db.session.add(process)
+    db.session.flush()
+    db.session.add_all([
+        Phase(process_id=process.id, kind=PhaseKind.AGENDA_PROPOSALS, title="Förslag till dagordning",
+              starts_on=samrad_day - timedelta(days=60), ends_on=samrad_day - timedelta(days=21)),
+        Phase(process_id=process.id, kind=PhaseKind.CONSULTATION_MEETING, title="Samråd", starts_on=samrad_day),
+    ])
+    proposed = {}
+    for key, organisation, title, description, outcome, feedback in [
+        ("work", orgs["ngo"], "Vägar till första jobbet",
+         "Hur kan föreningar och arbetsgivare tillsammans korta tiden till ett första jobb?",
+         ProposalOutcome.TAKEN_UP, "Tas upp vid samrådet och fördjupas i ett sakråd."),
+        ("mentors", None, "Mentorskap för nyanlända",
+         "Mentorprogram som kopplar ihop nyanlända med yrkesverksamma.",
+         ProposalOutcome.MERGED, "Ingår i frågan om vägar till första jobbet."),
+        ("housing", None, "Bostadsbyggande i glesbygd",
+         "Fler hyresrätter på mindre orter.",
+         ProposalOutcome.NOT_TAKEN_UP, "Frågan ligger utanför samrådets ram; den hör till bostadspolitiken."),
+    ]:
+        nonce = tokens.new_nonce()
+        proposal = AgendaProposal(
+            process_id=process.id, title=title, description=description,
+            organisation_id=organisation.id if organisation else None,
+            organisation_name=organisation.name if organisation else "Nätverket Språkvänner",
+            proposer_name="Exempel Exempelsson", email=f"forslag-{key}@example.org",
+            email_normalised=f"forslag-{key}@example.org", nonce=nonce,
+            token_hash=tokens.hash_token(tokens.link_token(proposals.LINK_PURPOSE, nonce)), consent_version="demo",
+            created_at=at(samrad_day - timedelta(days=40), "10:00"),
+            confirmed_at=at(samrad_day - timedelta(days=40), "10:05"), outcome=outcome, feedback=feedback,
+            feedback_at=at(samrad_day - timedelta(days=20), "15:00"))
+        db.session.add(proposal)
+        db.session.flush()
+        proposed[key] = proposal
+    proposed["mentors"].merged_into_id = proposed["work"].id
+
+    samrad = Event(
+        slug=f"samrad-civilsamhallet-{samrad_day.year}-forra", title="Samråd med civilsamhället, förra omgången",
+        summary="Förra årets samråd.", kind=EventKind.CONSULTATION, format=EventFormat.DIGITAL,
+        timezone="Europe/Stockholm", starts_at=at(samrad_day, "10:00"), ends_at=at(samrad_day, "12:00"),
+        contact_name="Samordnare", contact_email="samrad@example.org",
+        registration_policy=RegistrationPolicy.INVITATION_ONLY, capacity=60, published=True, process_id=process.id)
+    samrad.invited_groups = [InvitedGroup(name="Det civila samhällets organisationer inom integration")]
+    window = FeedbackWindow(closes_at=at(samrad_day + timedelta(days=14), "23:59"),
+                            audience=FeedbackAudience.ANYONE,
+                            instructions="Skicka gärna synpunkter på samrådets frågor.",
+                            summary=("Tolv organisationer skickade synpunkter. De flesta lyfte behovet av fler "
+                                     "praktikplatser och av språkstöd på arbetsplatsen.\n\n"
+                                     "Departementet tar med synpunkterna i arbetet med nästa års satsningar."),
+                            summary_published_at=at(samrad_day + timedelta(days=30), "09:00"))
+    window.comments.append(WrittenComment(
+        name="Exempel Exempelsson", email="synpunkt@example.org", email_normalised="synpunkt@example.org",
+        organisation_name=orgs["ngo"].name, body="Fler praktikplatser inom offentlig sektor, tack.",
+        created_at=at(samrad_day + timedelta(days=3), "14:00")))
+    samrad.feedback_window = window
+    sakrad_day = samrad_day + timedelta(weeks=6)
+    sakrad = Event(
+        slug=f"sakrad-civilsamhallet-{sakrad_day.year}-forra", title="Sakråd: vägar till första jobbet",
+        summary="Fördjupning av en fråga från samrådet.", kind=EventKind.FOLLOW_UP_DIALOGUE,
+        format=EventFormat.DIGITAL, timezone="Europe/Stockholm", starts_at=at(sakrad_day, "14:00"),
+        ends_at=at(sakrad_day, "16:00"), contact_name="Samordnare", contact_email="samrad@example.org",
+        registration_policy=RegistrationPolicy.INVITATION_ONLY, capacity=30, published=True, process_id=process.id,
+        topic_proposal_id=proposed["work"].id)
+    db.session.add_all([samrad, sakrad])
+    link(samrad, orgs["ministry"], OrganiserRole.HOST, 0)
+    link(sakrad, orgs["ministry"], OrganiserRole.HOST, 0)
+    return process

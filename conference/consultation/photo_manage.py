@@ -1,3 +1,170 @@
 """Organiser pages of photos: upload, caption and credit, takedown requests."""
 
-from conference.consultation.meeting_manage import bp  # noqa: F401
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from conference.consultation import photos
+from conference.consultation.meeting_manage import bp
+from conference.consultation.photo_forms import PHOTO_ERRORS, DecisionForm, PhotoTextForm, PhotoUploadForm
+from conference.consultation.models import TakedownRequest
+from conference.core.access import organiser_required
+from conference.core.forms import ConfirmForm
+from conference.core.timeutil import utcnow
+from conference.events.manage import managed_event_or_abort
+from conference.extensions import db
+
+# Room for a photo at the limit and the form's text fields: a file somewhat over the limit still reaches
+# the form, so the organiser reads why beside the field and keeps what was typed.
+UPLOAD_REQUEST_MAX_BYTES = 2 * photos.MAX_BYTES
+
+
+@bp.url_value_preprocessor
+def allow_photo_uploads(endpoint, values):
+    """Raise the request size limit for the upload alone, before anything reads the body (the CSRF check
+    and the NUL-byte guard read the form ahead of the view); URL preprocessors run before those."""
+    if endpoint == "meeting_manage.photos" and request.method == "POST":
+        request.max_content_length = UPLOAD_REQUEST_MAX_BYTES
+
+
+def show_error(form, error: photos.PhotoError) -> None:
+    message = PHOTO_ERRORS.get(error.code, error.code)
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [message]
+    else:
+        flash(message, "error")
+
+
+def photo_or_404(event, photo_id: int):
+    return photos.photo_of_event(event, photo_id) or abort(404)
+
+
+def decision_form(takedown: TakedownRequest) -> DecisionForm:
+    return DecisionForm(prefix=f"request-{takedown.id}")
+
+
+def text_of(form: PhotoTextForm) -> photos.PhotoText:
+    return photos.PhotoText(alt_text=form.alt_text.data or "", caption=form.caption.data or "",
+                            credit=form.credit.data or "")
+
+
+def render_photos(event, *, upload=None, decisions=None, status=200):
+    pending = photos.pending_requests(event)
+    forms = {r.id: decision_form(r) for r in pending}
+    forms.update(decisions or {})
+    return render_template("consultation/photos/manage.html", event=event, photos=photos.photos_of(event),
+                           pending=pending, handled=photos.handled_requests(event), decision_forms=forms,
+                           upload_form=upload or PhotoUploadForm(prefix="upload"), confirm=ConfirmForm(),
+                           max_megabytes=photos.MAX_BYTES // (1024 * 1024)), status
+
+
+@bp.route("/photos", methods=["GET", "POST"], endpoint="photos")
+@organiser_required
+def photos_page(slug):
+    event = managed_event_or_abort(slug)
+    if request.method != "POST":
+        return render_photos(event)
+    form = PhotoUploadForm(prefix="upload")
+    if form.validate_on_submit():
+        try:
+            photos.add_photo(event, form.photo.data.stream.read(photos.MAX_BYTES + 1), text_of(form),
+                             user_id=current_user.id, now=utcnow())
+        except photos.PhotoError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The photo was added and is shown on the event's page."), "success")
+            return redirect(url_for(".photos", slug=slug))
+    return render_photos(event, upload=form, status=422)
+
+
+
+@bp.route("/photos/<int:photo_id>/image")
+@organiser_required
+def photo_image(slug, photo_id):
+    """The organiser's view of any photo of the event, taken down or not; never cached."""
+    photo = photo_or_404(managed_event_or_abort(slug), photo_id)
+    response = Response(photo.image, mimetype=photo.content_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/photos/<int:photo_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit_photo(slug, photo_id):
+    event = managed_event_or_abort(slug)
+    photo = photo_or_404(event, photo_id)
+    form = PhotoTextForm(obj=photo)
+    if form.validate_on_submit():
+        photos.edit_photo(photo, text_of(form), user_id=current_user.id)
+        db.session.commit()
+        flash(_("The photo's texts were saved."), "success")
+        return redirect(url_for(".photos", slug=slug) + f"#photo-{photo.id}")
+    return render_template("consultation/photos/edit.html", event=event, photo=photo, form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/photos/<int:photo_id>/<any('take-down', 'put-back'):action>", methods=["POST"])
+@organiser_required
+def change_photo(slug, photo_id, action):
+    event = managed_event_or_abort(slug)
+    photo = photo_or_404(event, photo_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "take-down":
+            photos.take_down(photo, user_id=current_user.id, now=utcnow())
+            message = _("The photo was taken down. It is no longer shown on the event's page.")
+        else:
+            photos.put_back(photo, user_id=current_user.id)
+            message = _("The photo is shown on the event's page again.")
+    except photos.PhotoError as error:
+        db.session.rollback()
+        flash(PHOTO_ERRORS.get(error.code, error.code), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for(".photos", slug=slug) + f"#photo-{photo.id}")
+
+
+@bp.route("/photos/<int:photo_id>/delete", methods=["GET", "POST"])
+@organiser_required
+def delete_photo(slug, photo_id):
+    event = managed_event_or_abort(slug)
+    photo = photo_or_404(event, photo_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        photos.delete_photo(photo, user_id=current_user.id, now=utcnow())
+        db.session.commit()
+        flash(_("The photo was deleted."), "success")
+        return redirect(url_for(".photos", slug=slug))
+    return render_template("consultation/photos/confirm_delete.html", event=event, photo=photo, form=form,
+                           waiting=photos.pending_requests_of(photo)), 422 if form.errors else 200
+
+
+@bp.route("/photos/requests/<int:request_id>/decision", methods=["POST"])
+@organiser_required
+def decide_takedown(slug, request_id):
+    event = managed_event_or_abort(slug)
+    takedown = db.session.get(TakedownRequest, request_id)
+    if takedown is None or takedown.photo.event_id != event.id:
+        abort(404)
+    form = decision_form(takedown)
+    if not form.validate_on_submit():
+        return render_photos(event, decisions={takedown.id: form}, status=422)
+    if not (form.remove.data or form.keep.data):
+        abort(400)
+    try:
+        photos.decide(takedown, remove=bool(form.remove.data), message=form.message.data or "",
+                      user_id=current_user.id, now=utcnow())
+    except photos.PhotoError as error:
+        db.session.rollback()
+        flash(PHOTO_ERRORS.get(error.code, error.code), "error")
+    else:
+        db.session.commit()
+        flash(_("The photo was taken down, and %(name)s is told by e-mail.", name=takedown.name) if form.remove.data
+              else _("The photo stays, and %(name)s is told by e-mail.", name=takedown.name), "success")
+    return redirect(url_for(".photos", slug=slug))

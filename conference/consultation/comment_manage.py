@@ -1,3 +1,139 @@
-"""Organiser pages of written feedback: the window, the comments, their export and the summary."""
+"""Organiser pages of written feedback: the window, the comments, their export and the summary.
 
-from conference.consultation.meeting_manage import bp  # noqa: F401
+Every route checks the role on the event (organiser_required, then managed_event_or_abort).
+"""
+
+import io
+
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from conference.consultation import comments
+from conference.consultation.comment_forms import SummaryForm, WindowForm
+from conference.consultation.meeting_manage import bp
+from conference.consultation.models import FeedbackAudience
+from conference.core import audit
+from conference.core.access import organiser_required
+from conference.core.timeutil import local_naive, to_utc, utcnow
+from conference.events.manage import managed_event_or_abort
+from conference.extensions import db
+
+PAGE = "consultation/comments/manage.html"
+WINDOW_ERRORS = {
+    "closes_before_meeting_ends": lambda: _("The deadline must be after the meeting ends."),
+}
+SUMMARY_ERRORS = {
+    "summary_empty": lambda: _("Write the summary before you publish it."),
+}
+SUMMARY_SAVED = {
+    "draft": lambda: _("The draft of the summary was saved. It is not public yet."),
+    "published": lambda count: _("The summary is published, and %(count)s participants will get it by e-mail.",
+                                 count=count),
+    "corrected": lambda: _("The correction was saved on the meeting's page. Nobody was mailed again."),
+}
+
+
+def window_form(event, window, *, formdata=None) -> WindowForm:
+    """The form bound to what was posted, or (formdata None) filled from the window."""
+    form = WindowForm() if formdata else WindowForm(formdata=None)
+    form.timezone_name = event.timezone
+    if not formdata and window is not None:
+        deadline = local_naive(window.closes_at, event.timezone)
+        form.deadline_date.data = deadline.date()
+        form.deadline_time.data = deadline.time()
+        form.audience.data = window.audience.value
+        form.instructions.data = window.instructions
+    return form
+
+
+def summary_form(window, *, formdata=None) -> SummaryForm:
+    if formdata:
+        return SummaryForm()
+    return SummaryForm(formdata=None, data={"summary": window.summary if window else ""})
+
+
+def render_page(event, window, *, form, summary, status=None):
+    listed = comments.comments_of(window) if window else []
+    errors = bool(form.errors or summary.errors)
+    return render_template(PAGE, event=event, window=window, form=form, summary_form=summary, comments=listed,
+                           phase=comments.phase(window, utcnow()).value if window else None,
+                           opens_after_deadline=window is not None and window.closes_at <= event.ends_at,
+                           ), status or (422 if errors else 200)
+
+
+@bp.route("/feedback", methods=["GET", "POST"])
+@organiser_required
+def feedback_window(slug):
+    event = managed_event_or_abort(slug)
+    window = comments.window_of(event)
+    form = window_form(event, window, formdata=request.method == "POST")
+    if form.validate_on_submit():
+        try:
+            window, created = comments.save_window(
+                event, closes_at=to_utc(form.deadline(), event.timezone),
+                audience=FeedbackAudience(form.audience.data), instructions=form.instructions.data or "",
+                user_id=current_user.id)
+        except comments.FeedbackError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "deadline_date")
+            field.errors = list(field.errors) + [WINDOW_ERRORS[error.code]()]
+        else:
+            db.session.commit()
+            flash(_("The window for written comments is open.") if created
+                  else _("The changes to the window were saved."), "success")
+            return redirect(url_for(".feedback_window", slug=slug))
+    return render_page(event, window, form=form, summary=summary_form(window))
+
+
+@bp.route("/feedback/summary", methods=["POST"])
+@organiser_required
+def feedback_summary(slug):
+    event = managed_event_or_abort(slug)
+    window = comments.window_of(event) or abort(404)
+    form = summary_form(window, formdata=True)
+    publish = request.form.get("action") == "publish"
+    if form.validate_on_submit():
+        try:
+            outcome = comments.save_summary(window, form.summary.data or "", publish=publish, now=utcnow(),
+                                            user_id=current_user.id)
+        except comments.FeedbackError as error:
+            db.session.rollback()
+            form.summary.errors = list(form.summary.errors) + [SUMMARY_ERRORS[error.code]()]
+        else:
+            count = len(comments.summary_recipients(window)) if outcome == "published" else 0
+            db.session.commit()
+            flash(SUMMARY_SAVED["published"](count) if outcome == "published" else SUMMARY_SAVED[outcome](),
+                  "success")
+            return redirect(url_for(".feedback_window", slug=slug, _anchor="summary-heading"))
+    return render_page(event, window, form=window_form(event, window), summary=form)
+
+
+@bp.route("/feedback/comments.csv")
+@organiser_required
+def export_comments(slug):
+    event = managed_event_or_abort(slug)
+    window = comments.window_of(event) or abort(404)
+    listed = comments.comments_of(window)
+    body = comments.export_csv(window, listed)
+    # the file holds names and addresses: who took it is on record
+    audit.record("written_comments.exported", window, event_id=event.id, rows=len(listed))
+    db.session.commit()
+    response = Response(body.encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-comments.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/feedback/comments/<int:comment_id>/attachment")
+@organiser_required
+def comment_attachment(slug, comment_id):
+    event = managed_event_or_abort(slug)
+    window = comments.window_of(event) or abort(404)
+    comment = comments.comment_with_attachment(window, comment_id) or abort(404)
+    response = send_file(io.BytesIO(comment.attachment), mimetype=comment.attachment_type, as_attachment=True,
+                         download_name=comment.attachment_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "no-store"
+    return response

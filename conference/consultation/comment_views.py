@@ -1,3 +1,155 @@
-"""Public pages of written feedback: the comment form for participants and, where allowed, anyone."""
+"""Public pages of written feedback: the comment form for participants and, where allowed, anyone.
 
-from conference.consultation.views import bp  # noqa: F401
+Participants reach their form through their personal links, which say who is writing; the public
+form asks for a name and an address and is there only where the organisers opened the window to
+anyone. Whatever the way in, the window's times and audience are the service's to decide.
+"""
+
+from flask import Response, abort, render_template, request, url_for
+from flask import redirect
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from conference.consultation import comments
+from conference.consultation.comment_forms import CommentForm, PublicCommentForm
+from conference.consultation.views import bp
+from conference.core.timeutil import utcnow
+from conference.events import services as events
+from conference.extensions import db, limiter
+from conference.registration import invitations
+from conference.registration import services as registrations
+
+FORM = "consultation/comments/form.html"
+FIELD_ERRORS = {
+    "body_empty": lambda: _("Write your comment."),
+    "body_too_long": lambda: _("Write at most 10,000 characters; put a longer text in an attachment."),
+}
+
+
+@bp.app_template_global()
+def feedback_phase(window) -> str:
+    """"not_yet_open", "open" or "closed" for the meeting's feedback window, now."""
+    return comments.phase(window, utcnow()).value
+
+
+def invalid_link() -> Response:
+    return Response(render_template("registration/invalid_link.html"), status=404)
+
+
+def window_or_404(event):
+    window = comments.window_of(event)
+    if window is None:
+        abort(Response(render_template(FORM, event=event, window=None, refusal="no_window", form=None), status=404))
+    return window
+
+
+def comment_page(event, window, form, *, commenter: comments.Commenter | None, sent_url: str, **context):
+    """The form, a refusal or, once sent, the way to the receipt: the same for every way in."""
+    public = commenter is None
+    now = utcnow()
+    try:
+        comments.check_accepting(window, now, public_form=public)
+    except comments.FeedbackError as refusal:
+        # a form sent too late (or where it is not taken) stores nothing, but the sender keeps the text
+        posted = request.method == "POST"
+        status = 403 if posted or refusal.code == "participants_only" else 200
+        return render_template(FORM, event=event, window=window, refusal=refusal.code, form=None,
+                               kept_text=request.form.get("body", "") if posted else "", **context), status
+    if form.validate_on_submit():
+        try:
+            comments.submit_comment(window, commenter or commenter_from(form), body=form.body.data,
+                                    attachment=form.checked_attachment, now=now, public_form=public)
+        except comments.FeedbackError as error:
+            db.session.rollback()
+            if error.code in FIELD_ERRORS:
+                form.body.errors = list(form.body.errors) + [FIELD_ERRORS[error.code]()]
+            else:  # the deadline passed while the form was being checked
+                return render_template(FORM, event=event, window=window, refusal=error.code, form=None,
+                                       kept_text=form.body.data or "", **context), 403
+        else:
+            db.session.commit()
+            return redirect(sent_url)
+    elif public and form.website.errors:  # the honeypot: answer as if all went well, store nothing
+        return redirect(sent_url)
+    return render_template(FORM, event=event, window=window, form=form, refusal=None, commenter=commenter,
+                           **context), 422 if form.errors else 200
+
+
+def commenter_from(form: PublicCommentForm) -> comments.Commenter:
+    return comments.Commenter(name=form.name.data, email=form.email.data,
+                              organisation_name=form.organisation_name.data or "", language=str(get_locale()))
+
+
+# ---------------------------------------------------------------- through a registration link
+
+@bp.route("/r/<token>/feedback", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def registration_feedback(token):
+    registration = registrations.by_manage_token(token)
+    if registration is None:
+        return invalid_link()
+    event = registration.event
+    window = window_or_404(event)
+    back = url_for("registration.manage", token=token)
+    try:
+        commenter = comments.commenter_for_registration(registration)
+    except comments.FeedbackError as refusal:
+        return render_template(FORM, event=event, window=window, refusal=refusal.code, form=None,
+                               back_url=back), 403
+    return comment_page(event, window, CommentForm(), commenter=commenter, back_url=back,
+                        sent_url=url_for(".registration_feedback_sent", token=token))
+
+
+@bp.route("/r/<token>/feedback/sent")
+def registration_feedback_sent(token):
+    registration = registrations.by_manage_token(token)
+    if registration is None:
+        return invalid_link()
+    return render_template("consultation/comments/sent.html", event=registration.event,
+                           window=window_or_404(registration.event), email=registration.email,
+                           back_url=url_for("registration.manage", token=token),
+                           again_url=url_for(".registration_feedback", token=token))
+
+
+# ---------------------------------------------------------------- through an invitation link
+
+@bp.route("/invitations/<token>/feedback", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def invitation_feedback(token):
+    invitation = invitations.by_token(token)
+    if invitation is None:
+        return invalid_link()
+    event = invitation.event
+    window = window_or_404(event)
+    return comment_page(event, window, CommentForm(), commenter=comments.commenter_for_invitation(invitation),
+                        back_url=url_for("registration.invitation", token=token),
+                        sent_url=url_for(".invitation_feedback_sent", token=token))
+
+
+@bp.route("/invitations/<token>/feedback/sent")
+def invitation_feedback_sent(token):
+    invitation = invitations.by_token(token)
+    if invitation is None:
+        return invalid_link()
+    return render_template("consultation/comments/sent.html", event=invitation.event,
+                           window=window_or_404(invitation.event), email=invitation.email,
+                           back_url=url_for("registration.invitation", token=token),
+                           again_url=url_for(".invitation_feedback", token=token))
+
+
+# ---------------------------------------------------------------- the public form
+
+@bp.route("/events/<slug>/feedback", methods=["GET", "POST"])
+@limiter.limit("5 per minute; 30 per hour", methods=["POST"])
+def public_feedback(slug):
+    event = events.published_event_by_slug(slug) or abort(404)
+    window = window_or_404(event)
+    return comment_page(event, window, PublicCommentForm(), commenter=None,
+                        sent_url=url_for(".public_feedback_sent", slug=slug))
+
+
+@bp.route("/events/<slug>/feedback/sent")
+def public_feedback_sent(slug):
+    event = events.published_event_by_slug(slug) or abort(404)
+    return render_template("consultation/comments/sent.html", event=event, window=window_or_404(event), email=None,
+                           back_url=None, again_url=url_for(".public_feedback", slug=slug))

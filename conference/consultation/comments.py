@@ -1,1 +1,288 @@
-"""The rules of written feedback on a meeting: who may comment, until when, attachments, the summary."""
+"""The rules of written feedback on a meeting: who may comment, until when, attachments, the summary.
+
+The window opens when the meeting ends (Event.ends_at, so it follows a moved meeting) and closes
+at its deadline, `closes_at`. The deadline is the first moment that is too late: with a deadline of
+23:59 a comment arriving at 23:58:59 is taken and one at 23:59:00 is not. Pages say "until 23:59".
+
+Participants comment through their personal links (registration or invitation), which prove who
+they are; where the organisers allow it, anyone may comment through the public form. Publishing the
+summary mails every participant once, in their own language; the summary can be corrected later
+without mailing anyone again.
+"""
+
+import csv
+import enum
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import force_locale, gettext
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
+
+from conference.consultation.attachments import CheckedFile
+from conference.consultation.models import FeedbackAudience, FeedbackWindow, WrittenComment
+from conference.core import audit
+from conference.core.errors import RuleError
+from conference.core.timeutil import to_local
+from conference.events.models import Event
+from conference.extensions import db
+from conference.outbox import services as outbox
+from conference.outbox.compose import Mail, external_url, render
+from conference.registration.models import Invitation, InvitationState, Registration, RegistrationState
+
+MAX_BODY = 10_000  # characters; a longer text goes in an attachment
+SPREADSHEET_TIME = "%Y-%m-%d %H:%M"
+
+
+class FeedbackError(RuleError):
+    """A change the rules of written feedback refuse; `field` names the form field it is about, if any."""
+
+    def __init__(self, code: str, field: str | None = None):
+        super().__init__(code)
+        self.field = field
+
+
+class Phase(enum.Enum):
+    NOT_YET_OPEN = "not_yet_open"  # the meeting has not ended
+    OPEN = "open"
+    CLOSED = "closed"  # the deadline has passed
+
+
+@dataclass
+class Commenter:
+    """Who sends a comment: from a personal link, or as typed in the public form."""
+
+    name: str
+    email: str
+    organisation_name: str = ""
+    language: str = "sv"
+    registration_id: int | None = None
+    invitation_id: int | None = None
+
+
+# ---------------------------------------------------------------- the window
+
+def window_of(event: Event) -> FeedbackWindow | None:
+    return db.session.scalar(select(FeedbackWindow).where(FeedbackWindow.event_id == event.id))
+
+
+def opens_at(window: FeedbackWindow) -> datetime:
+    return window.event.ends_at
+
+
+def phase(window: FeedbackWindow, now: datetime) -> Phase:
+    if now < opens_at(window):
+        return Phase.NOT_YET_OPEN
+    if now < window.closes_at:
+        return Phase.OPEN
+    return Phase.CLOSED
+
+
+def save_window(event: Event, *, closes_at: datetime, audience: FeedbackAudience, instructions: str,
+                user_id: int | None) -> tuple[FeedbackWindow, bool]:
+    """Open the meeting's window, or change its deadline, audience and instructions. Returns (window, created)."""
+    if closes_at <= event.ends_at:
+        raise FeedbackError("closes_before_meeting_ends", field="deadline_date")
+    window = window_of(event)
+    created = window is None
+    if created:
+        window = FeedbackWindow(event_id=event.id, closes_at=closes_at, audience=audience,
+                                instructions=instructions.strip(), created_by_user_id=user_id)
+        try:
+            with db.session.begin_nested():
+                db.session.add(window)
+                db.session.flush()
+        except IntegrityError:  # opened by another organiser a moment ago: change that one
+            window = window_of(event)
+            created = False
+    window.closes_at = closes_at
+    window.audience = audience
+    window.instructions = instructions.strip()
+    audit.record("feedback_window.opened" if created else "feedback_window.changed", window, event_id=event.id,
+                 closes_at=closes_at.isoformat(), audience=audience.value, user_id=user_id)
+    return window, created
+
+
+# ---------------------------------------------------------------- who comments
+
+def commenter_for_registration(registration: Registration) -> Commenter:
+    """A registrant whose address is confirmed; a place held, waited for or given up all count."""
+    if registration.state in (RegistrationState.PENDING, RegistrationState.EXPIRED):
+        raise FeedbackError("address_not_confirmed")
+    return Commenter(name=registration.name, email=registration.email,
+                     organisation_name=registration.organisation_name, language=registration.language,
+                     registration_id=registration.id)
+
+
+def commenter_for_invitation(invitation: Invitation) -> Commenter:
+    """Anyone invited: one who cannot come is just who sends a written comment."""
+    return Commenter(name=invitation.name, email=invitation.email, organisation_name=invitation.organisation_name,
+                     language=invitation.language, invitation_id=invitation.id)
+
+
+def check_accepting(window: FeedbackWindow, now: datetime, *, public_form: bool) -> None:
+    """Raise unless the window takes a comment now, through this way in."""
+    if public_form and window.audience is not FeedbackAudience.ANYONE:
+        raise FeedbackError("participants_only")
+    current = phase(window, now)
+    if current is Phase.NOT_YET_OPEN:
+        raise FeedbackError("not_yet_open")
+    if current is Phase.CLOSED:
+        raise FeedbackError("closed")
+
+
+def submit_comment(window: FeedbackWindow, commenter: Commenter, *, body: str, attachment: CheckedFile | None,
+                   now: datetime, public_form: bool) -> WrittenComment:
+    """Store the comment and mail the sender a receipt; refused outside the window or the audience."""
+    check_accepting(window, now, public_form=public_form)
+    body = body.strip()
+    if not body:
+        raise FeedbackError("body_empty", field="body")
+    if len(body) > MAX_BODY:
+        raise FeedbackError("body_too_long", field="body")
+    comment = WrittenComment(
+        window_id=window.id, window=window, registration_id=commenter.registration_id,
+        invitation_id=commenter.invitation_id, name=" ".join(commenter.name.split()),
+        email=commenter.email.strip(), email_normalised=normalise_email(commenter.email),
+        organisation_name=" ".join(commenter.organisation_name.split()), language=commenter.language,
+        body=body, created_at=now)
+    if attachment is not None:
+        comment.attachment = attachment.data
+        comment.attachment_name = attachment.name
+        comment.attachment_type = attachment.content_type
+        comment.attachment_size = len(attachment.data)
+    db.session.add(comment)
+    audit.record("written_comment.created", comment, event_id=window.event_id,
+                 through="public" if public_form else "registration" if commenter.registration_id else "invitation",
+                 attachment=attachment.content_type if attachment else None)
+    mail_receipt(comment)
+    return comment
+
+
+def normalise_email(address: str) -> str:
+    return address.strip().lower()
+
+
+def comments_of(window: FeedbackWindow) -> list[WrittenComment]:
+    return list(db.session.scalars(select(WrittenComment).where(WrittenComment.window_id == window.id)
+                                   .order_by(WrittenComment.created_at, WrittenComment.id)))
+
+
+def comment_with_attachment(window: FeedbackWindow, comment_id: int) -> WrittenComment | None:
+    """The window's comment with its attachment loaded, or None."""
+    return db.session.scalar(select(WrittenComment).options(undefer(WrittenComment.attachment))
+                             .where(WrittenComment.id == comment_id, WrittenComment.window_id == window.id,
+                                    WrittenComment.attachment.is_not(None)))
+
+
+# ---------------------------------------------------------------- the export
+
+def export_csv(window: FeedbackWindow, comments: list[WrittenComment]) -> str:
+    """Every comment as a spreadsheet row, in the organiser's language, every cell safe to open."""
+    from conference.registration.reports import BOM, DELIMITER, neutralise
+
+    tz_name = window.event.timezone
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=DELIMITER)
+    writer.writerow([neutralise(cell) for cell in (gettext("Name"), gettext("E-mail address"),
+                                                   gettext("Organisation"), gettext("Sent at"), gettext("Comment"),
+                                                   gettext("Attachment"))])
+    for comment in comments:
+        writer.writerow([neutralise(cell) for cell in (
+            comment.name, comment.email, comment.organisation_name,
+            to_local(comment.created_at, tz_name).strftime(SPREADSHEET_TIME), comment.body,
+            comment.attachment_name or "")])
+    return BOM + buffer.getvalue()
+
+
+# ---------------------------------------------------------------- the summary
+
+def save_summary(window: FeedbackWindow, text: str, *, publish: bool, now: datetime, user_id: int | None) -> str:
+    """Save the summary: a draft, the publication (which mails every participant once) or a correction.
+
+    Returns "draft", "published" or "corrected". Publishing is one conditional UPDATE, so two
+    organisers pressing the button at once mail the participants once.
+    """
+    text = text.replace("\r\n", "\n").strip()
+    already_published = window.summary_published_at is not None
+    if (publish or already_published) and not text:
+        raise FeedbackError("summary_empty", field="summary")
+    if publish and not already_published:
+        published = db.session.execute(
+            update(FeedbackWindow).where(FeedbackWindow.id == window.id,
+                                         FeedbackWindow.summary_published_at.is_(None))
+            .values(summary=text, summary_published_at=now).execution_options(synchronize_session=False)
+        ).rowcount == 1
+        db.session.refresh(window)
+        if published:
+            recipients = summary_recipients(window)
+            for recipient in recipients:
+                mail_summary(window, recipient)
+            audit.record("feedback_summary.published", window, event_id=window.event_id, mailed=len(recipients),
+                         user_id=user_id)
+            return "published"
+    window.summary = text
+    if window.summary_published_at is None:
+        audit.record("feedback_summary.drafted", window, event_id=window.event_id, user_id=user_id)
+        return "draft"
+    audit.record("feedback_summary.corrected", window, event_id=window.event_id, user_id=user_id)
+    return "corrected"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    language: str
+
+
+def summary_recipients(window: FeedbackWindow) -> list[Recipient]:
+    """Confirmed registrants, invitees who have not declined and everyone who commented; once per address."""
+    event_id = window.event_id
+    people = [
+        *db.session.execute(select(Registration.name, Registration.email, Registration.email_normalised,
+                                   Registration.language)
+                            .where(Registration.event_id == event_id, Registration.state == RegistrationState.CONFIRMED)
+                            .order_by(Registration.id)),
+        *db.session.execute(select(Invitation.name, Invitation.email, Invitation.email_normalised, Invitation.language)
+                            .where(Invitation.event_id == event_id, Invitation.state != InvitationState.DECLINED)
+                            .order_by(Invitation.id)),
+        *db.session.execute(select(WrittenComment.name, WrittenComment.email, WrittenComment.email_normalised,
+                                   WrittenComment.language)
+                            .where(WrittenComment.window_id == window.id).order_by(WrittenComment.id)),
+    ]
+    chosen: dict[str, Recipient] = {}
+    for name, email, normalised, language in people:
+        # the first seen wins: a registration's name and language before an invitation's or a comment's
+        chosen.setdefault(normalised, Recipient(name=name, email=email, language=language or "sv"))
+    return list(chosen.values())
+
+
+# ---------------------------------------------------------------- mails
+
+def _enqueue(event: Event, *, kind: str, template: str, language: str, name: str, email: str, subject: str,
+             batch: str | None = None, **context) -> None:
+    text, html = render(f"consultation/{template}", language, event=event, name=name,
+                        event_url=external_url("events.event", slug=event.slug), **context)
+    outbox.enqueue(Mail(to_name=name, to_address=email, subject=subject, text=text, html=html,
+                        reply_to=event.contact_email or None), kind=kind, event_id=event.id, batch=batch)
+
+
+def mail_receipt(comment: WrittenComment) -> None:
+    """A receipt that tells when the comment arrived; it repeats nothing the sender typed but the name."""
+    event = comment.window.event
+    with force_locale(comment.language):
+        subject = gettext("We have received your comment on %(title)s", title=event.title)
+    _enqueue(event, kind="consultation.comment_received", template="comment_received", language=comment.language,
+             name=comment.name, email=comment.email, subject=subject, comment=comment, window=comment.window)
+
+
+def mail_summary(window: FeedbackWindow, recipient: Recipient) -> None:
+    event = window.event
+    with force_locale(recipient.language):
+        subject = gettext("Summary of the written feedback on %(title)s", title=event.title)
+    _enqueue(event, kind="consultation.summary", template="summary_published", language=recipient.language,
+             name=recipient.name, email=recipient.email, subject=subject, window=window,
+             batch=f"summary-{window.id}")

@@ -1,3 +1,216 @@
-"""Organiser pages of agenda proposals: every proposal, feedback on each, publishing, follow-up topics."""
+"""Organiser pages of agenda proposals: every proposal, feedback on each, publishing, follow-up topics.
 
-from conference.consultation.manage import bp  # noqa: F401
+The blueprint's before_request lets in only those who organise every event.
+"""
+
+import csv
+import io
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from conference.consultation import proposals, services
+from conference.consultation.manage import bp, process_or_404
+from conference.consultation.models import AgendaProposal, Process, ProposalOutcome
+from conference.consultation.proposal_forms import (FeedbackForm, PublishForm, TopicForm, message_for,
+                                                    prepare_feedback_form)
+from conference.consultation.proposals import ProposalError
+from conference.core import audit
+from conference.core.forms import ConfirmForm, options
+from conference.core.formatting import local_datetime, zone_abbreviation
+from conference.core.timeutil import local_naive, to_local, to_utc, utcnow
+from conference.events.models import Event
+from conference.extensions import db
+from conference.registration.reports import BOM, DELIMITER, SPREADSHEET_TIME, neutralise
+
+FIELD_ERRORS = {"merge_target": "merged_into_id", "merged_into_this": "merged_into_id"}
+
+
+def feedback_form(proposal: AgendaProposal, *, submitted: bool = False) -> FeedbackForm:
+    if submitted:
+        form = FeedbackForm(prefix=f"feedback-{proposal.id}")
+    else:
+        form = FeedbackForm(prefix=f"feedback-{proposal.id}", formdata=None)
+        form.outcome.data = proposal.outcome.value if proposal.outcome else ""
+        form.merged_into_id.data = proposal.merged_into_id or 0
+        form.feedback.data = proposal.feedback
+    return prepare_feedback_form(form, proposals.merge_targets(proposal))
+
+
+def publish_form(process: Process, *, submitted: bool = False) -> PublishForm:
+    form = PublishForm(prefix="publish") if submitted else PublishForm(prefix="publish", formdata=None)
+    form.timezone_name = process.timezone  # what RealWallClockTime reads the time in
+    form.publish_at.description = _("Time in %(zone)s.", zone=process.timezone)
+    if not submitted and process.feedback_publish_at is not None:
+        form.publish_at.data = local_naive(process.feedback_publish_at, process.timezone).replace(second=0,
+                                                                                                  microsecond=0)
+    return form
+
+
+def topic_form(process: Process, event: Event, choices, *, submitted: bool = False) -> TopicForm:
+    prefix = f"topic-{event.id}"
+    form = TopicForm(prefix=prefix) if submitted else TopicForm(prefix=prefix, formdata=None)
+    form.topic_id.choices = options([(0, _("No topic"))] + [(p.id, f"{p.title} ({p.organisation_name})")
+                                                            for p in choices])
+    form.topic_id.label.text = _("Topic of %(meeting)s", meeting=event.title)
+    if not submitted:
+        form.topic_id.data = event.topic_proposal_id or 0
+    return form
+
+
+def render_proposals(process: Process, *, feedback=None, publish=None, topics=None, status: int = 200):
+    now = utcnow()
+    confirmed = proposals.confirmed_proposals(process)
+    public = proposals.feedback_public(process, now)
+    feedback = feedback or {}
+    forms = {} if public else {p.id: feedback.get(p.id) or feedback_form(p)
+                               for p in confirmed if p.withdrawn_at is None}
+    choices = proposals.topic_choices(process)
+    meetings = services.meetings(process, published_only=False)
+    topics = topics or {}
+    topic_forms = {m.id: topics.get(m.id) or topic_form(process, m, choices) for m in meetings}
+    return render_template(
+        "consultation/proposals/manage.html", process=process, proposals=confirmed, forms=forms,
+        unconfirmed=proposals.unconfirmed_count(process), feedback_public=public,
+        missing=proposals.without_feedback(process), publish_form=publish or publish_form(process),
+        confirm=ConfirmForm(), meetings=meetings, topic_forms=topic_forms, topic_choices=choices), status
+
+
+def proposal_of(process: Process, proposal_id: int) -> AgendaProposal:
+    proposal = db.session.get(AgendaProposal, proposal_id)
+    if proposal is None or proposal.process_id != process.id or proposal.confirmed_at is None:
+        abort(404)
+    return proposal
+
+
+@bp.route("/<int:process_id>/proposals")
+def proposals_page(process_id):
+    return render_proposals(process_or_404(process_id))
+
+
+@bp.route("/<int:process_id>/proposals/<int:proposal_id>/feedback", methods=["POST"])
+def proposal_feedback(process_id, proposal_id):
+    process = process_or_404(process_id)
+    proposal = proposal_of(process, proposal_id)
+    form = feedback_form(proposal, submitted=True)
+    status = 422
+    if form.validate_on_submit():
+        target = db.session.get(AgendaProposal, form.merged_into_id.data) if form.merged_into_id.data else None
+        try:
+            proposals.give_feedback(proposal, ProposalOutcome(form.outcome.data), form.feedback.data or "",
+                                    merged_into=target, now=utcnow(), user_id=current_user.id)
+        except ProposalError as error:
+            db.session.rollback()
+            field = FIELD_ERRORS.get(error.code)
+            if field:
+                form[field].errors = list(form[field].errors) + [message_for(error)]
+            else:
+                flash(message_for(error), "error")
+                status = 409
+        else:
+            db.session.commit()
+            flash(_("The feedback on “%(title)s” was saved. It stays unpublished until you publish all feedback.",
+                    title=proposal.title), "success")
+            return redirect(url_for(".proposals_page", process_id=process.id) + f"#proposal-{proposal.id}")
+    return render_proposals(process, feedback={proposal.id: form}, status=status)
+
+
+@bp.route("/<int:process_id>/proposals/publication", methods=["POST"])
+def schedule_feedback(process_id):
+    process = process_or_404(process_id)
+    form = publish_form(process, submitted=True)
+    if form.validate_on_submit():
+        at = to_utc(form.publish_at.data, process.timezone)
+        try:
+            proposals.schedule_publication(process, at, now=utcnow(), user_id=current_user.id)
+        except ProposalError as error:
+            db.session.rollback()
+            form.publish_at.errors = list(form.publish_at.errors) + [message_for(error)]
+        else:
+            db.session.commit()
+            flash(_("All feedback will be published on %(when)s, and the proposers mailed then.",
+                    when=f"{local_datetime(at, process.timezone)} {zone_abbreviation(at, process.timezone)}"),
+                  "success")
+            return redirect(url_for(".proposals_page", process_id=process.id) + "#publication")
+    return render_proposals(process, publish=form, status=422)
+
+
+@bp.route("/<int:process_id>/proposals/publication/now", methods=["POST"])
+def publish_feedback_now(process_id):
+    process = process_or_404(process_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        mailed = proposals.publish_now(process, now=utcnow(), user_id=current_user.id)
+    except ProposalError as error:
+        db.session.rollback()
+        flash(message_for(error), "error")
+        return render_proposals(process, status=409)
+    db.session.commit()
+    flash(_("All feedback is published. E-mails to %(count)s proposers are on their way.", count=mailed), "success")
+    return redirect(url_for(".proposals_page", process_id=process.id) + "#publication")
+
+
+@bp.route("/<int:process_id>/proposals/publication/cancel", methods=["POST"])
+def cancel_feedback_publication(process_id):
+    process = process_or_404(process_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        proposals.cancel_publication(process, now=utcnow(), user_id=current_user.id)
+    except ProposalError as error:
+        db.session.rollback()
+        flash(message_for(error), "error")
+        return render_proposals(process, status=409)
+    db.session.commit()
+    flash(_("The scheduled publication is cancelled. Nothing has been published."), "success")
+    return redirect(url_for(".proposals_page", process_id=process.id) + "#publication")
+
+
+@bp.route("/<int:process_id>/meetings/<int:event_id>/topic", methods=["POST"])
+def meeting_topic(process_id, event_id):
+    process = process_or_404(process_id)
+    event = db.session.get(Event, event_id)
+    if event is None or event.process_id != process.id:
+        abort(404)
+    form = topic_form(process, event, proposals.topic_choices(process), submitted=True)
+    if form.validate_on_submit():
+        try:
+            proposals.set_topic(event, process, form.topic_id.data or None, user_id=current_user.id)
+        except ProposalError as error:
+            db.session.rollback()
+            form.topic_id.errors = list(form.topic_id.errors) + [message_for(error)]
+        else:
+            db.session.commit()
+            flash(_("The topic of %(meeting)s was saved.", meeting=event.title), "success")
+            return redirect(url_for(".proposals_page", process_id=process.id) + "#topics")
+    return render_proposals(process, topics={event.id: form}, status=422)
+
+
+# ---------------------------------------------------------------- the export
+
+def export_rows(found: list[AgendaProposal], tz_name: str):
+    yield [_("Title"), _("Description"), _("Organisation"), _("Sent by"), _("E-mail address"), _("Confirmed at"),
+           _("Withdrawn at"), _("Outcome"), _("Reason")]
+    for p in found:
+        yield [p.title, p.description, p.organisation_name, p.proposer_name, p.email,
+               to_local(p.confirmed_at, tz_name).strftime(SPREADSHEET_TIME) if p.confirmed_at else "",
+               to_local(p.withdrawn_at, tz_name).strftime(SPREADSHEET_TIME) if p.withdrawn_at else "",
+               proposals.outcome_text(p), p.feedback]
+
+
+@bp.route("/<int:process_id>/proposals.csv")
+def proposals_csv(process_id):
+    process = process_or_404(process_id)
+    found = proposals.confirmed_proposals(process)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=DELIMITER)
+    writer.writerows([neutralise(cell) for cell in row] for row in export_rows(found, process.timezone))
+    # the file holds the proposers' names and addresses: who took it is on record
+    audit.record("proposals.exported", process, rows=len(found))
+    db.session.commit()
+    response = Response((BOM + buffer.getvalue()).encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{process.slug}-proposals.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

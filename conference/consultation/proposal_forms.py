@@ -1,0 +1,105 @@
+"""Forms of agenda proposals, and the words for the rules' refusals."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from conference.consultation.models import ProposalOutcome
+from conference.consultation.proposals import OUTCOME, REASON_REQUIRED, ProposalError
+from conference.core.forms import DeliverableAddress, options, stripped
+from conference.core.formatting import local_date
+from conference.events.forms import RealWallClockTime, paragraphs_text
+
+
+class ProposalForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)], filters=[stripped],
+                       description=_l("Only the organisers see your name and e-mail address."))
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254), DeliverableAddress()],
+                       filters=[stripped])
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()],
+                                  description=_l("Pick yours, or choose “Other” and type its name below."))
+    organisation_name = StringField(_l("Other organisation"), validators=[Length(max=200)], filters=[stripped])
+    title = StringField(_l("Title of the proposal"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=5000)],
+                                filters=[paragraphs_text],
+                                description=_l("What should the consultation take up, and why? The title, the "
+                                               "description and the organisation are published with the "
+                                               "feedback."))
+    # a field people never see: bots that fill in every field give themselves away
+    website = StringField(_l("Leave this field empty"), validators=[Length(max=0)])
+    consent = BooleanField(_l("I have read the privacy notice and agree that my details are used for this "
+                              "proposal."),
+                           validators=[InputRequired(message=_l("You need to agree to send the proposal."))])
+
+    def validate_organisation_name(self, field):
+        if not self.organisation_id.data and not field.data:
+            raise ValidationError(_l("Pick an organisation or type its name."))
+
+
+class FeedbackForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), validators=[DataRequired(message=_l("Choose the outcome."))])
+    # the rules, not the list, decide what may be merged into what: their message says why
+    merged_into_id = SelectField(_l("Merged into"), coerce=int, validate_choice=False,
+                                 description=_l("Only for a proposal merged into another one."))
+    feedback = TextAreaField(_l("Reason"), validators=[Length(max=5000)], filters=[paragraphs_text],
+                             description=_l("Public once the feedback is published, and mailed to the proposer. "
+                                            "Required unless the proposal is taken up."))
+
+    def validate_merged_into_id(self, field):
+        if self.outcome.data == ProposalOutcome.MERGED.value and not field.data:
+            raise ValidationError(_l("Choose the proposal it was merged into."))
+
+    def validate_feedback(self, field):
+        if self.outcome.data in {o.value for o in REASON_REQUIRED} and not field.data:
+            raise ValidationError(_l("Write the reason: the proposer and the public read it."))
+
+
+class PublishForm(FlaskForm):
+    publish_at = DateTimeLocalField(_l("Publish on"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                    validators=[DataRequired(message=_l("Enter a date and time.")),
+                                                RealWallClockTime()])
+
+
+class TopicForm(FlaskForm):
+    topic_id = SelectField(_l("Topic"), coerce=int, validate_choice=False)
+
+
+def outcome_choices():
+    return options([("", _l("— choose —"))] + [(o.value, label) for o, label in OUTCOME.items()])
+
+
+def prepare_feedback_form(form: FeedbackForm, targets) -> FeedbackForm:
+    form.outcome.choices = outcome_choices()
+    form.merged_into_id.choices = options([(0, _l("— none —"))] + [(p.id, f"{p.title} ({p.organisation_name})")
+                                                                   for p in targets])
+    return form
+
+
+def period(phase) -> str:
+    if phase.ends_on is None or phase.ends_on == phase.starts_on:
+        return _("on %(date)s", date=local_date(phase.starts_on, None, "long"))
+    return _("from %(start)s to %(end)s", start=local_date(phase.starts_on, None, "long"),
+             end=local_date(phase.ends_on, None, "long"))
+
+
+def message_for(error: ProposalError) -> str:
+    """The refusal in the reader's language."""
+    if error.code == "closed":
+        if error.phase is None:
+            return _("This process takes no agenda proposals.")
+        return _("Agenda proposals are accepted only %(period)s.", period=period(error.phase))
+    if error.code == "feedback_missing":
+        return _("Every proposal needs feedback before publication. Still without feedback: %(titles)s.",
+                 titles="; ".join(p.title for p in error.missing))
+    return {
+        "withdrawn": lambda: _("The proposal has been withdrawn."),
+        "answered": lambda: _("The organisers have already answered the proposals, so this one can no longer be "
+                              "confirmed."),
+        "published": lambda: _("The feedback has been published and can no longer be changed."),
+        "merge_target": lambda: _("Choose another proposal: not this one, and not one that is merged itself."),
+        "merged_into_this": lambda: _("Other proposals are merged into this one, so it cannot be merged itself."),
+        "not_in_future": lambda: _("Choose a time ahead, or publish now."),
+        "not_a_topic": lambda: _("Choose a proposal that was taken up, or one others were merged into."),
+    }[error.code]()

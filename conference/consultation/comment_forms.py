@@ -135,4 +135,5 @@ class WindowForm(FlaskForm):
 
 class SummaryForm(FlaskForm):
     summary = TextAreaField(_l("Summary of the comments"), validators=[Length(max=50000)], filters=[paragraphs_text],
+                            render_kw={"rows": 12},
                             description=_l("Separate paragraphs with a blank line."))

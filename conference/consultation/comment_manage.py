@@ -7,6 +7,7 @@ import io
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from conference.consultation import comments
@@ -28,8 +29,9 @@ SUMMARY_ERRORS = {
 }
 SUMMARY_SAVED = {
     "draft": lambda: _("The draft of the summary was saved. It is not public yet."),
-    "published": lambda count: _("The summary is published, and %(count)s participants will get it by e-mail.",
-                                 count=count),
+    "published": lambda count: ngettext("The summary is published, and %(num)d participant will get it by e-mail.",
+                                        "The summary is published, and %(num)d participants will get it by e-mail.",
+                                        count),
     "corrected": lambda: _("The correction was saved on the meeting's page. Nobody was mailed again."),
 }
 
@@ -95,15 +97,14 @@ def feedback_summary(slug):
     publish = request.form.get("action") == "publish"
     if form.validate_on_submit():
         try:
-            outcome = comments.save_summary(window, form.summary.data or "", publish=publish, now=utcnow(),
-                                            user_id=current_user.id)
+            outcome, mailed = comments.save_summary(window, form.summary.data or "", publish=publish,
+                                                    now=utcnow(), user_id=current_user.id)
         except comments.FeedbackError as error:
             db.session.rollback()
             form.summary.errors = list(form.summary.errors) + [SUMMARY_ERRORS[error.code]()]
         else:
-            count = len(comments.summary_recipients(window)) if outcome == "published" else 0
             db.session.commit()
-            flash(SUMMARY_SAVED["published"](count) if outcome == "published" else SUMMARY_SAVED[outcome](),
+            flash(SUMMARY_SAVED["published"](mailed) if outcome == "published" else SUMMARY_SAVED[outcome](),
                   "success")
             return redirect(url_for(".feedback_window", slug=slug, _anchor="summary-heading"))
     return render_page(event, window, form=window_form(event, window), summary=form)

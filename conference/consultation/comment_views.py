@@ -5,8 +5,7 @@ form asks for a name and an address and is there only where the organisers opene
 anyone. Whatever the way in, the window's times and audience are the service's to decide.
 """
 
-from flask import Response, abort, render_template, request, url_for
-from flask import redirect
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -30,6 +29,11 @@ FIELD_ERRORS = {
 def feedback_phase(window) -> str:
     """"not_yet_open", "open" or "closed" for the meeting's feedback window, now."""
     return comments.phase(window, utcnow()).value
+
+
+@bp.app_template_global()
+def registration_may_comment(registration) -> bool:
+    return comments.registration_may_comment(registration)
 
 
 def invalid_link() -> Response:

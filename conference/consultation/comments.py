@@ -107,9 +107,13 @@ def save_window(event: Event, *, closes_at: datetime, audience: FeedbackAudience
 
 # ---------------------------------------------------------------- who comments
 
-def commenter_for_registration(registration: Registration) -> Commenter:
+def registration_may_comment(registration: Registration) -> bool:
     """A registrant whose address is confirmed; a place held, waited for or given up all count."""
-    if registration.state in (RegistrationState.PENDING, RegistrationState.EXPIRED):
+    return registration.state not in (RegistrationState.PENDING, RegistrationState.EXPIRED)
+
+
+def commenter_for_registration(registration: Registration) -> Commenter:
+    if not registration_may_comment(registration):
         raise FeedbackError("address_not_confirmed")
     return Commenter(name=registration.name, email=registration.email,
                      organisation_name=registration.organisation_name, language=registration.language,
@@ -199,10 +203,11 @@ def export_csv(window: FeedbackWindow, comments: list[WrittenComment]) -> str:
 
 # ---------------------------------------------------------------- the summary
 
-def save_summary(window: FeedbackWindow, text: str, *, publish: bool, now: datetime, user_id: int | None) -> str:
+def save_summary(window: FeedbackWindow, text: str, *, publish: bool, now: datetime,
+                 user_id: int | None) -> tuple[str, int]:
     """Save the summary: a draft, the publication (which mails every participant once) or a correction.
 
-    Returns "draft", "published" or "corrected". Publishing is one conditional UPDATE, so two
+    Returns what it was ("draft", "published" or "corrected") and how many were mailed. Publishing is one conditional UPDATE, so two
     organisers pressing the button at once mail the participants once.
     """
     text = text.replace("\r\n", "\n").strip()
@@ -222,13 +227,13 @@ def save_summary(window: FeedbackWindow, text: str, *, publish: bool, now: datet
                 mail_summary(window, recipient)
             audit.record("feedback_summary.published", window, event_id=window.event_id, mailed=len(recipients),
                          user_id=user_id)
-            return "published"
+            return "published", len(recipients)
     window.summary = text
     if window.summary_published_at is None:
         audit.record("feedback_summary.drafted", window, event_id=window.event_id, user_id=user_id)
-        return "draft"
+        return "draft", 0
     audit.record("feedback_summary.corrected", window, event_id=window.event_id, user_id=user_id)
-    return "corrected"
+    return "corrected", 0
 
 
 @dataclass(frozen=True)

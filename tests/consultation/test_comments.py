@@ -499,6 +499,8 @@ def test_publishing_the_summary_mails_each_participant_once_in_their_language(ap
                          {"summary": "Tre synpunkter kom in.\r\n\r\nDe flesta ville ha fler möten.",
                           "action": "publish"})
     assert response.status_code == 302
+    assert "Sammanfattningen är publicerad, och 3 deltagare får den per e-post." in text_of(
+        organiser_client.get(response.headers["Location"]))
     assert deliver(app) == 3
     summaries = smtp.messages[before:]
     assert sorted(m["To"].addresses[0].addr_spec.lower() for m in summaries) == [
@@ -571,6 +573,9 @@ def test_a_deadline_before_the_meeting_ends_is_refused_beside_the_date_with_the_
         db.session.commit()
         event_id = event.id
     log_in(client, "ny@example.org")
+    blank = client.get("/manage/events/nytt-mote/feedback")
+    assert blank.status_code == 200 and "Öppna för synpunkter" in text_of(blank)
+    assert 'value="23:59"' in blank.get_data(as_text=True)  # the usual deadline minute, ready to take
     response = post_form(client, "/manage/events/nytt-mote/feedback",
                          {"deadline_date": "2031-03-20", "deadline_time": "12:30", "audience": "anyone",
                           "instructions": "Skriv gärna."})
@@ -596,7 +601,18 @@ def test_a_missing_deadline_date_is_refused_beside_the_field_and_the_window_is_u
     with app.app_context():
         window = db.session.scalar(select(FeedbackWindow))
         assert window.closes_at == datetime(2031, 3, 31, 21, 59, tzinfo=UTC)
-        assert window.audience is FeedbackAudience.PARTICIPANTS and window.instructions == "Vad tyckte ni om förslaget?"
+        assert window.audience is FeedbackAudience.PARTICIPANTS
+        assert window.instructions == "Vad tyckte ni om förslaget?"
+
+
+def test_a_deadline_in_the_hour_the_clocks_skip_is_refused_beside_the_time(app, organiser_client, world):
+    response = post_form(organiser_client, "/manage/events/samrad/feedback",
+                         {"deadline_date": "2031-03-30", "deadline_time": "02:30", "audience": "participants"})
+    assert response.status_code == 422
+    assert error_beside(response, "deadline_time") == \
+        "Den här tiden finns inte: klockan ställs fram en timme den natten."
+    with app.app_context():
+        assert db.session.scalar(select(FeedbackWindow.closes_at)) == datetime(2031, 3, 31, 21, 59, tzinfo=UTC)
 
 
 def test_an_empty_comment_is_refused_beside_the_text_with_the_other_values_kept(app, client, world, clock):

@@ -16,8 +16,8 @@ from conference.events.forms import RealWallClockTime, paragraphs_text
 class ProposalForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)], filters=[stripped],
                        description=_l("Only the organisers see your name and e-mail address."))
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254), DeliverableAddress()],
-                       filters=[stripped])
+    email = EmailField(_l("E-mail address"),
+                       validators=[DataRequired(), Email(), Length(max=254), DeliverableAddress()], filters=[stripped])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()],
                                   description=_l("Pick yours, or choose “Other” and type its name below."))
     organisation_name = StringField(_l("Other organisation"), validators=[Length(max=200)], filters=[stripped])
@@ -94,6 +94,7 @@ def message_for(error: ProposalError) -> str:
         return _("Every proposal needs feedback before publication. Still without feedback: %(titles)s.",
                  titles="; ".join(p.title for p in error.missing))
     return {
+        "answered_closed": lambda: _("The organisers have answered the proposals, so no more are taken."),
         "withdrawn": lambda: _("The proposal has been withdrawn."),
         "answered": lambda: _("The organisers have already answered the proposals, so this one can no longer be "
                               "confirmed."),

@@ -8,6 +8,7 @@ import io
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from conference.consultation import proposals, services
@@ -148,7 +149,8 @@ def publish_feedback_now(process_id):
         flash(message_for(error), "error")
         return render_proposals(process, status=409)
     db.session.commit()
-    flash(_("All feedback is published. E-mails to %(count)s proposers are on their way.", count=mailed), "success")
+    flash(ngettext("All feedback is published. The e-mail to %(num)d proposer is on its way.",
+                   "All feedback is published. E-mails to %(num)d proposers are on their way.", mailed), "success")
     return redirect(url_for(".proposals_page", process_id=process.id) + "#publication")
 
 

@@ -34,7 +34,8 @@ class ProposalsOverview:
 @bp.app_template_global()
 def proposals_overview(process: Process, now: datetime) -> ProposalsOverview:
     public = proposals.feedback_public(process, now)
-    return ProposalsOverview(phases=proposals.agenda_phases(process), open_phase=proposals.open_phase(process, now),
+    return ProposalsOverview(phases=proposals.agenda_phases(process),
+                             open_phase=proposals.accepting_phase(process, now),
                              feedback_public=public, publish_at=process.feedback_publish_at,
                              proposals=proposals.public_proposals(process, now))
 

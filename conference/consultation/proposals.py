@@ -46,7 +46,8 @@ class ProposalError(RuleError):
     """A change to a proposal, its feedback or their publication that the rules refuse.
 
     Codes: closed (outside the proposal phase; `phase` names the phase to tell of, if any),
-    withdrawn, answered (the feedback is scheduled or public), published (the feedback is public),
+    answered_closed (no more proposals: the answers are scheduled or public), withdrawn,
+    answered (the feedback is scheduled or public), published (the feedback is public),
     merge_target (not a proposal one can merge into), merged_into_this (others are merged into it),
     feedback_missing (`missing` lists the proposals without feedback), not_in_future, not_a_topic.
     """
@@ -112,10 +113,17 @@ def phase_to_tell_of(process: Process, now: datetime) -> Phase | None:
     return max(phases, key=last_day) if phases else None
 
 
+def accepting_phase(process: Process, now: datetime) -> Phase | None:
+    """The phase taking proposals now: none once the organisers have scheduled or published their answers."""
+    return open_phase(process, now) if process.feedback_publish_at is None else None
+
+
 def check_open(process: Process, now: datetime) -> Phase:
     phase = open_phase(process, now)
     if phase is None:
         raise ProposalError("closed", phase=phase_to_tell_of(process, now))
+    if process.feedback_publish_at is not None:
+        raise ProposalError("answered_closed")
     return phase
 
 
@@ -224,7 +232,12 @@ def public_proposals(process: Process, now: datetime) -> list[AgendaProposal]:
 
 
 def without_feedback(process: Process) -> list[AgendaProposal]:
-    return [p for p in live_proposals(process) if p.outcome is None]
+    """Live proposals the organisers have not answered, or merged into one that is gone since."""
+    def answered(p: AgendaProposal) -> bool:
+        if p.outcome is ProposalOutcome.MERGED:
+            return p.merged_into is not None and p.merged_into.withdrawn_at is None
+        return p.outcome is not None
+    return [p for p in live_proposals(process) if not answered(p)]
 
 
 # ---------------------------------------------------------------- the organisers' feedback

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from conference.consultation import proposal_manage, proposal_views, proposals, views
-from conference.consultation.models import AgendaProposal, Phase, PhaseKind, Process, ProposalOutcome
+from conference.consultation.models import AgendaProposal, Phase, PhaseKind, Process
 from conference.events.models import Event, EventKind, Organisation, OrganisationKind
 from conference.extensions import db
 from conference.outbox.models import OutboxMessage
@@ -312,6 +312,23 @@ def test_publishing_is_refused_while_a_proposal_lacks_feedback(app, dialogue, cl
     assert snapshot(app, dialogue) == before
 
 
+def test_a_proposal_merged_into_one_withdrawn_since_needs_new_feedback_before_publication(
+        client, app, dialogue, clock, organiser_client):
+    target, target_token = make_proposal(app, dialogue, "Ungas väg till arbete")
+    merged, _ = make_proposal(app, dialogue, "Praktik för unga")
+    give_feedback(organiser_client, dialogue, target, "taken_up")
+    give_feedback(organiser_client, dialogue, merged, "merged", "Samma fråga.", merged_into=target)
+    page = f"/processes/proposals/{target_token}/withdraw"
+    assert client.post(page, data={"csrf_token": csrf_token(client, page)}).status_code == 302
+
+    refused = post_form(organiser_client, f"/manage/processes/{dialogue}/proposals/publication/now", {})
+    assert refused.status_code == 409
+    assert "Fortfarande utan återkoppling: Praktik för unga." in text_of(refused)
+    give_feedback(organiser_client, dialogue, merged, "taken_up", "Tas upp för sig.")
+    assert post_form(organiser_client, f"/manage/processes/{dialogue}/proposals/publication/now",
+                     {}).status_code == 302
+
+
 def test_feedback_cannot_be_changed_after_publication(app, dialogue, clock, organiser_client):
     proposal_id, _ = make_proposal(app, dialogue, "Ungas väg till arbete")
     give_feedback(organiser_client, dialogue, proposal_id, "taken_up", "Ett viktigt ämne.")
@@ -391,7 +408,7 @@ def test_a_scheduled_publication_mails_each_proposer_once_in_their_own_language(
         db.session.commit()
     assert count(app, OutboxMessage, *feedback_mails) == 0
 
-    with app.test_request_context():
+    with app.app_context():  # as the outbox worker runs it: no request
         assert proposals.publish_due_feedback(moment) == 1
         db.session.commit()
         assert proposals.publish_due_feedback(moment + timedelta(minutes=1)) == 0
@@ -452,7 +469,29 @@ def test_publishing_now_shows_the_feedback_and_queues_the_mails_in_the_same_requ
         assert proposals.publish_due_feedback(IN_THE_PHASE + timedelta(hours=1)) == 0
     assert count(app, OutboxMessage, OutboxMessage.kind == "proposal.feedback",
                  OutboxMessage.recipient == "sara@example.org") == 1
-    assert "Ett viktigt ämne." in text_of(client.get(f"/processes/{SLUG}"))
+    public = client.get(f"/processes/{SLUG}")
+    assert "Ett viktigt ämne." in text_of(public)
+    # answered proposals close the form, though the phase's days have not run out
+    assert f"/processes/{SLUG}/proposals/new" not in public.get_data(as_text=True)
+    late = send_proposal(client, title="För sent")
+    assert late.status_code == 409
+    assert "Arrangörerna har besvarat förslagen, så inga fler tas emot." in text_of(late)
+    assert count(app) == 1
+
+
+def test_a_proposal_cannot_be_confirmed_once_the_answers_are_scheduled(client, app, dialogue, clock,
+                                                                      organiser_client):
+    answered, _ = make_proposal(app, dialogue, "Ungas väg till arbete")
+    _, late_token = make_proposal(app, dialogue, "Sent bekräftat", confirmed=False)
+    give_feedback(organiser_client, dialogue, answered, "taken_up")
+    assert post_form(organiser_client, f"/manage/processes/{dialogue}/proposals/publication",
+                     {"publish-publish_at": "2031-04-01T09:00"}).status_code == 302
+    path = f"/processes/proposals/{late_token}/confirm"
+    response = client.post(path, data={"csrf_token": csrf_token(client, path)})
+    assert response.status_code == 302
+    assert ("Arrangörerna har redan besvarat förslagen, så det här förslaget kan inte längre bekräftas."
+            in text_of(client.get(response.headers["Location"])))
+    assert proposal_by_title(app, "Sent bekräftat").confirmed_at is None
 
 
 def test_the_proposer_can_withdraw_until_the_feedback_is_published(client, app, dialogue, clock, organiser_client):

@@ -30,24 +30,41 @@ class EmailAddress(Email):
             raise StopValidation(str(error)) from None
 
 
-class PhotoTextForm(FlaskForm):
-    alt_text = StringField(
+def alt_text_field() -> StringField:
+    return StringField(
         _l("Alt text"), validators=[DataRequired(message=_l("Describe what the photo shows.")), Length(max=300)],
         filters=[stripped],
         description=_l("What the photo shows, for people who use a screen reader. For example: "
                        "“Three participants talk at a round table.”"))
-    caption = TextAreaField(_l("Caption (optional)"), validators=[Length(max=500)], filters=[stripped],
-                            description=_l("Shown under the photo."))
-    credit = StringField(
+
+
+def caption_field() -> TextAreaField:
+    return TextAreaField(_l("Caption (optional)"), validators=[Length(max=500)], filters=[stripped],
+                         description=_l("Shown under the photo."))
+
+
+def credit_field() -> StringField:
+    return StringField(
         _l("Photographer"), validators=[DataRequired(message=_l("Give the photographer's name.")), Length(max=200)],
         filters=[stripped],
         description=_l("Shown with the photo as “Photo: name”; the law requires the photographer's name."))
 
 
-class PhotoUploadForm(PhotoTextForm):
+class PhotoTextForm(FlaskForm):
+    alt_text = alt_text_field()
+    caption = caption_field()
+    credit = credit_field()
+
+
+class PhotoUploadForm(FlaskForm):
+    """The file first, as on the page, so that the error summary lists the problems in the page's order."""
+
     photo = FileField(_l("Photo"), validators=[FileRequired(message=_l("Choose a photo."))],
                       description=_l("JPEG, PNG or WebP, at most 8 MB. Location, camera and other hidden data are "
                                      "removed, and a large photo is scaled down to 2,400 pixels on its long side."))
+    alt_text = alt_text_field()
+    caption = caption_field()
+    credit = credit_field()
 
 
 class DecisionForm(FlaskForm):
@@ -61,7 +78,8 @@ class DecisionForm(FlaskForm):
 class TakedownRequestForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
     email = EmailField(_l("E-mail address"),
-                       validators=[DataRequired(), Length(max=254), EmailAddress(), DeliverableAddress()], filters=[stripped],
+                       validators=[DataRequired(), Length(max=254), EmailAddress(), DeliverableAddress()],
+                       filters=[stripped],
                        description=_l("We answer here when the organiser has decided."))
     reason = TextAreaField(_l("Reason (optional)"), validators=[Length(max=2000)], filters=[paragraphs_text],
                            description=_l("For example where in the photo you are."))

@@ -1,6 +1,6 @@
 """Organiser pages of photos: upload, caption and credit, takedown requests."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +24,9 @@ def allow_photo_uploads(endpoint, values):
     """Raise the request size limit for the upload alone, before anything reads the body (the CSRF check
     and the NUL-byte guard read the form ahead of the view); URL preprocessors run before those."""
     if endpoint == "meeting_manage.photos" and request.method == "POST":
-        request.max_content_length = UPLOAD_REQUEST_MAX_BYTES
+        configured = current_app.config.get("MAX_CONTENT_LENGTH")
+        if configured is not None and configured < UPLOAD_REQUEST_MAX_BYTES:
+            request.max_content_length = UPLOAD_REQUEST_MAX_BYTES
 
 
 def show_error(form, error: photos.PhotoError) -> None:
@@ -44,7 +46,7 @@ def decision_form(takedown: TakedownRequest) -> DecisionForm:
     return DecisionForm(prefix=f"request-{takedown.id}")
 
 
-def text_of(form: PhotoTextForm) -> photos.PhotoText:
+def text_of(form: PhotoTextForm | PhotoUploadForm) -> photos.PhotoText:
     return photos.PhotoText(alt_text=form.alt_text.data or "", caption=form.caption.data or "",
                             credit=form.credit.data or "")
 

@@ -33,7 +33,6 @@ from conference.outbox.compose import Mail, external_url, render
 from conference.registration.models import Invitation, InvitationState, Registration, RegistrationState
 
 MAX_BODY = 10_000  # characters; a longer text goes in an attachment
-SPREADSHEET_TIME = "%Y-%m-%d %H:%M"
 
 
 class FeedbackError(RuleError):
@@ -185,7 +184,7 @@ def comment_with_attachment(window: FeedbackWindow, comment_id: int) -> WrittenC
 
 def export_csv(window: FeedbackWindow, comments: list[WrittenComment]) -> str:
     """Every comment as a spreadsheet row, in the organiser's language, every cell safe to open."""
-    from conference.registration.reports import BOM, DELIMITER, neutralise
+    from conference.registration.reports import BOM, DELIMITER, SPREADSHEET_TIME, neutralise
 
     tz_name = window.event.timezone
     buffer = io.StringIO()
@@ -207,8 +206,8 @@ def save_summary(window: FeedbackWindow, text: str, *, publish: bool, now: datet
                  user_id: int | None) -> tuple[str, int]:
     """Save the summary: a draft, the publication (which mails every participant once) or a correction.
 
-    Returns what it was ("draft", "published" or "corrected") and how many were mailed. Publishing is one conditional UPDATE, so two
-    organisers pressing the button at once mail the participants once.
+    Returns what it was ("draft", "published" or "corrected") and how many were mailed. Publishing
+    is one conditional UPDATE, so two organisers pressing the button at once mail the participants once.
     """
     text = text.replace("\r\n", "\n").strip()
     already_published = window.summary_published_at is not None

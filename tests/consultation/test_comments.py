@@ -20,7 +20,7 @@ from conference.extensions import db
 from conference.outbox.models import OutboxMessage
 from conference.registration import invitations
 from conference.registration import services as registrations
-from conference.registration.models import Invitation, InvitationState, Registration
+from conference.registration.models import InvitationState, Registration
 from tests import factories as f
 from tests.conftest import csrf_token, log_in, post_form
 from tests.pages import text_of

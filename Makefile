@@ -37,7 +37,7 @@ translations: $(VENV)/.installed
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -w 100 \
 	  --project=conference -o conference/translations/messages.pot .
-	$(BIN)/pybabel update -i conference/translations/messages.pot -d conference/translations --no-fuzzy-matching -w 100
+	$(BIN)/pybabel update -i conference/translations/messages.pot -d conference/translations --no-fuzzy-matching --ignore-obsolete -w 100
 
 instance/secret_key:
 	mkdir -p instance

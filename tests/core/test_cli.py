@@ -129,3 +129,25 @@ def test_an_event_link_is_unique_per_organisation(app):
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_demo_load_shows_a_finished_cycle_with_answers_a_summary_and_a_topic(app, client):
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        from conference.consultation.models import Process
+
+        current = db.session.scalar(select(Process).where(Process.previous_id.is_not(None)))
+        last = current.previous
+        samrad, sakrad = sorted((e for e in db.session.scalars(select(Event).where(Event.process_id == last.id))),
+                                key=lambda e: e.starts_at)
+        slugs = current.slug, last.slug, samrad.slug, sakrad.slug
+    current_page = text_of(client.get(f"/processes/{slugs[0]}"))
+    assert "Föreslå en punkt till dagordningen" in current_page and "Tidigare omgångar" in current_page
+    last_page = text_of(client.get(f"/processes/{slugs[1]}"))
+    assert "Tas upp vid samrådet och fördjupas i ett sakråd." in last_page
+    assert "Sammanslaget med ”Vägar till första jobbet”" in last_page
+    assert "Exempel Exempelsson" not in last_page and "@example.org" not in last_page
+    assert "Fördjupar: Vägar till första jobbet" in last_page
+    assert "Tolv organisationer skickade synpunkter." in text_of(client.get(f"/events/{slugs[2]}/"))
+    assert "Vägar till första jobbet" in text_of(client.get(f"/events/{slugs[3]}/")).split("Ämne", 1)[1]

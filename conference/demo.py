@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from conference.core.models import User
 from conference.core.timeutil import utcnow
@@ -61,7 +61,7 @@ def load(today: date | None = None) -> str:
     series = EventSeries(slug="integrationsforum", name="Integrationsforum",
                          description="Länsstyrelsens årliga konferens om migration och integration, sedan 2013.")
     db.session.add(series)
-    forum_2020 = _integrationsforum_2020(series, orgs, people)
+    _integrationsforum_2020(series, orgs, people)
     coming_forum = _coming_integrationsforum(series, orgs, people, today)
     workshop = _municipal_workshop(orgs, people, today)
     consultation = _consultation_cycle(orgs, people, today)
@@ -71,8 +71,9 @@ def load(today: date | None = None) -> str:
     _demo_press_requests(coming_forum, today)
     invited = _demo_invitations(workshop)
     _demo_process(consultation, orgs, today)
-    events = [forum_2020, coming_forum, workshop, *consultation]
-    return (f"Loaded {len(events)} events, {len(orgs)} organisations, {len(people)} people, "
+    db.session.flush()
+    events = db.session.scalar(select(func.count(Event.id)))
+    return (f"Loaded {events} events, {len(orgs)} organisations, {len(people)} people, "
             f"{registered} registrations and {invited} invitations.\n"
             f"Log in at /login as {DEMO_LOGIN[0]} with the password {DEMO_LOGIN[1]}")
 

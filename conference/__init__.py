@@ -3,7 +3,7 @@
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_babel import get_locale
 
 from conference import config as app_config

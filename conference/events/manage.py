@@ -11,8 +11,7 @@ from sqlalchemy import select
 from conference.calendars import itip
 from conference.core import audit
 from conference.core.forms import options
-from conference.core.access import can_manage_event, managed_event_filter, organiser_required, organises_all_events
-from conference.core.models import Grant, Role
+from conference.core.access import can_manage_event, managed_event_filter, organiser_required
 from conference.core.timeutil import local_naive, to_utc, utcnow
 from conference.events import forms, meetings, services
 from conference.events.models import (Appointment, Event, EventFormat, EventKind, EventSeries, Organisation,

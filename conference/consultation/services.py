@@ -8,7 +8,7 @@ from conference.core import audit
 from conference.consultation.models import Document, FeedbackWindow, InvitedGroup, NewsItem, Phase, Process
 from conference.core.errors import RuleError
 from conference.core.timeutil import local_naive, to_utc
-from conference.events.models import Event, Organisation, Session
+from conference.events.models import Event, EventOrganisation, Organisation, Session, Stage
 from conference.events.services import ProgrammeError, unique_slug
 from conference.extensions import db
 
@@ -55,7 +55,7 @@ def copy_cycle(source: Process, *, title: str, offset: timedelta, user_id: int |
     if offset.total_seconds() <= 0:
         raise ProgrammeError("offset_not_forward", "offset_days")
     copy = Process(title=title.strip(), slug=unique_slug(Process, title), summary=source.summary,
-                   previous_id=source.id, published=False)
+                   timezone=source.timezone, previous_id=source.id, published=False)
     db.session.add(copy)
     db.session.flush()
     for phase in source.phases:
@@ -69,30 +69,42 @@ def copy_cycle(source: Process, *, title: str, offset: timedelta, user_id: int |
 
 
 def copied_meeting(meeting: Event, process: Process, offset: timedelta) -> Event:
-    """The meeting's frame, programme, invited groups and feedback window, moved.
+    """The meeting's frame, organisers, rooms, programme, invited groups and feedback window, moved.
 
-    Registrations, invitations, speakers, comments, summaries and photos stay behind: they are people's.
+    Registrations, invitations, speakers, comments, summaries, photos and the stream stay behind:
+    they are people's, or belong to that one day.
     """
     title, tz_name = meeting.title, meeting.timezone
-    starts_at = moved(meeting.starts_at, offset, tz_name)
+
+    def move(moment: datetime | None) -> datetime | None:
+        return moved(moment, offset, tz_name) if moment is not None else None
+
+    starts_at = move(meeting.starts_at)
     event = Event(title=title, slug=unique_slug(Event, f"{title} {starts_at.year}"),
                   kind=meeting.kind, format=meeting.format, timezone=tz_name,
-                  starts_at=starts_at, ends_at=moved(meeting.ends_at, offset, tz_name), venue=meeting.venue,
+                  starts_at=starts_at, ends_at=move(meeting.ends_at), venue=meeting.venue,
                   audience=meeting.audience, summary=meeting.summary, contact_name=meeting.contact_name,
-                  contact_email=meeting.contact_email, registration_policy=meeting.registration_policy,
-                  capacity=meeting.capacity, published=False, process_id=process.id)
+                  contact_email=meeting.contact_email, contact_phone=meeting.contact_phone,
+                  registration_policy=meeting.registration_policy, capacity=meeting.capacity,
+                  registration_opens_at=move(meeting.registration_opens_at),
+                  registration_closes_at=move(meeting.registration_closes_at),
+                  stream_audience=meeting.stream_audience, stream_opens_minutes=meeting.stream_opens_minutes,
+                  press_contact_email=meeting.press_contact_email,
+                  attendees_pick_sessions=meeting.attendees_pick_sessions, published=False, process_id=process.id)
+    event.organisation_links = [EventOrganisation(organisation_id=link.organisation_id, role=link.role,
+                                                  position=link.position) for link in meeting.organisation_links]
+    stages = {stage.id: Stage(name=stage.name, position=stage.position) for stage in meeting.stages}
+    event.stages = list(stages.values())
     event.invited_groups = [InvitedGroup(name=group.name, organisation_id=group.organisation_id)
                             for group in meeting.invited_groups]
     if meeting.feedback_window is not None:
         window = meeting.feedback_window
-        event.feedback_window = FeedbackWindow(closes_at=moved(window.closes_at, offset, tz_name),
-                                               audience=window.audience,
+        event.feedback_window = FeedbackWindow(closes_at=move(window.closes_at), audience=window.audience,
                                                instructions=window.instructions)
     for session in meeting.sessions:
         event.sessions.append(Session(title=session.title, abstract=session.abstract, kind=session.kind,
-                                      language=session.language,
-                                      starts_at=moved(session.starts_at, offset, tz_name),
-                                      ends_at=moved(session.ends_at, offset, tz_name)))
+                                      language=session.language, stage=stages.get(session.stage_id),
+                                      starts_at=move(session.starts_at), ends_at=move(session.ends_at)))
     return event
 
 

@@ -188,11 +188,16 @@ def test_a_copied_meeting_keeps_its_wall_clock_time_across_a_dst_change(admin_cl
     with app.app_context():
         autumn = f.event("host-2031", title="Höstdialog 2031", starts_at=f.local(2031, 10, 28, 10), hours=2,
                          process_id=dialogue)  # winter time; 364 days later is still summer time
-        f.session(autumn, "Samtal", autumn.starts_at, minutes=60)
+        autumn.registration_opens_at = f.local(2031, 9, 1, 8)
+        autumn.registration_closes_at = f.local(2031, 10, 27, 12)
+        f.link(autumn, f.organisation("ku", "Kulturdepartementet"))
+        room = f.stage(autumn, "Sal B")
+        f.session(autumn, "Samtal", autumn.starts_at, minutes=60, stage=room)
+        db.session.get(Process, dialogue).timezone = "Europe/Helsinki"
         autumn.feedback_window = FeedbackWindow(closes_at=f.local(2031, 11, 4, 23, 59),
                                                 audience=FeedbackAudience.ANYONE)
         db.session.commit()
-        original_start = autumn.starts_at
+        original_start, room_id = autumn.starts_at, room.id
     post_form(admin_client, f"/manage/processes/{dialogue}/copy",
               {"copy-title": "Dialog med civilsamhället 2032", "copy-offset_days": "364"})
     with app.app_context():
@@ -200,4 +205,11 @@ def test_a_copied_meeting_keeps_its_wall_clock_time_across_a_dst_change(admin_cl
         assert copy.starts_at == f.local(2032, 10, 26, 10) and copy.ends_at == f.local(2032, 10, 26, 12)
         assert copy.starts_at - original_start == timedelta(days=364, hours=-1)  # the clock, not the hours
         assert copy.sessions[0].starts_at == f.local(2032, 10, 26, 10)
+        assert (copy.registration_opens_at, copy.registration_closes_at) == (f.local(2032, 8, 30, 8),
+                                                                             f.local(2032, 10, 25, 12))
+        assert [(link.organisation.name, link.role.value) for link in copy.organisation_links] == [
+            ("Kulturdepartementet", "host")]
+        assert [s.name for s in copy.stages] == ["Sal B"] and copy.sessions[0].stage is copy.stages[0]
+        assert copy.stages[0].id != room_id
+        assert copy.process.timezone == "Europe/Helsinki"
         assert copy.feedback_window.closes_at == f.local(2032, 11, 2, 23, 59)

@@ -79,5 +79,5 @@ def test_only_the_meetings_organisers_keep_its_groups(app, client, meeting):
 def test_a_form_without_its_csrf_token_is_refused(admin_client, app, meeting):
     response = admin_client.post("/manage/events/sakrad/groups", data={"group-organisation_id": "0",
                                                                        "group-name": "X"})
-    assert response.status_code in (400, 422)
+    assert response.status_code == 400
     assert group_names(app) == []

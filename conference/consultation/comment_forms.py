@@ -89,7 +89,7 @@ class PublicCommentForm(AttachmentCheck, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[stripped])
     email = EmailField(_l("E-mail address"), filters=[stripped],
                        validators=[DataRequired(), Email(), Length(max=254), DeliverableAddress()],
-                       description=_l("We send a receipt here, and the summary once it is published."))
+                       description=_l("We send a receipt here."))
     organisation_name = StringField(_l("Organisation (optional)"), validators=[Length(max=200)], filters=[stripped],
                                     description=_l("If you write on behalf of an organisation."))
     body = body_field()
@@ -109,7 +109,7 @@ class WindowForm(FlaskForm):
     deadline_time = DeadlineTimeField(_l("Deadline: time"), default=time(23, 59),
                                       validators=[DataRequired(message=_l("Enter a time."))],
                                       description=_l("In the meeting's timezone. Comments are taken until this "
-                                                     "minute begins: with 23:59, the last is one sent at 23:58."))
+                                                     "minute ends: with 23:59, one sent at 23:59:59 still counts."))
     audience = SelectField(_l("Who may send comments"),
                            choices=options((key.value, label) for key, label in AUDIENCE.items()))
     instructions = TextAreaField(_l("What you ask about (optional)"), validators=[Length(max=5000)],

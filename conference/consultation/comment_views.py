@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from conference.consultation import comments
 from conference.consultation.comment_forms import CommentForm, PublicCommentForm
+from conference.consultation.uploads import allow_larger_posts
 from conference.consultation.views import bp
 from conference.core.timeutil import utcnow
 from conference.events import services as events
@@ -19,6 +20,11 @@ from conference.registration import invitations
 from conference.registration import services as registrations
 
 FORM = "consultation/comments/form.html"
+# Room for an attachment well over its limit (5 MB) beside the text: such a file still reaches the form,
+# which says why beside the attachment field and keeps the comment, instead of the bare "too large" page.
+COMMENT_REQUEST_MAX_BYTES = 16 * 1024 * 1024
+allow_larger_posts(bp, dict.fromkeys(("processes.registration_feedback", "processes.invitation_feedback",
+                                      "processes.public_feedback"), COMMENT_REQUEST_MAX_BYTES))
 FIELD_ERRORS = {
     "body_empty": lambda: _("Write your comment."),
     "body_too_long": lambda: _("Write at most 10,000 characters; put a longer text in an attachment."),

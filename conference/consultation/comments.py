@@ -1,23 +1,26 @@
 """The rules of written feedback on a meeting: who may comment, until when, attachments, the summary.
 
 The window opens when the meeting ends (Event.ends_at, so it follows a moved meeting) and closes
-at its deadline, `closes_at`. The deadline is the first moment that is too late: with a deadline of
-23:59 a comment arriving at 23:58:59 is taken and one at 23:59:00 is not. Pages say "until 23:59".
+after its deadline, `closes_at`, which holds the minute the organiser typed. Pages say "until 23:59",
+and people read that as taking in the whole minute, so the minute counts: with a deadline of 23:59
+a comment arriving at 23:59:59 is taken and one at 00:00:00 is not. `accepts_until` is that rule.
 
 Participants comment through their personal links (registration or invitation), which prove who
-they are; where the organisers allow it, anyone may comment through the public form. Publishing the
-summary mails every participant once, in their own language; the summary can be corrected later
-without mailing anyone again.
+they are; where the organisers allow it, anyone may comment through the public form. An address
+typed in the public form is never confirmed, so its receipt repeats nothing typed (not even the
+name) and it gets no summary by mail: the summary is on the meeting's page. Publishing the summary
+mails every participant once, in their own language; the summary can be corrected later without
+mailing anyone again.
 """
 
 import csv
 import enum
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
@@ -33,6 +36,7 @@ from conference.outbox.compose import Mail, external_url, render
 from conference.registration.models import Invitation, InvitationState, Registration, RegistrationState
 
 MAX_BODY = 10_000  # characters; a longer text goes in an attachment
+DEADLINE_MINUTE = timedelta(minutes=1)  # the typed deadline minute is the last one taken
 
 
 class FeedbackError(RuleError):
@@ -71,10 +75,15 @@ def opens_at(window: FeedbackWindow) -> datetime:
     return window.event.ends_at
 
 
+def accepts_until(window: FeedbackWindow) -> datetime:
+    """The first moment too late: the end of the deadline's minute, so "until 23:59" takes 23:59:59."""
+    return window.closes_at + DEADLINE_MINUTE
+
+
 def phase(window: FeedbackWindow, now: datetime) -> Phase:
     if now < opens_at(window):
         return Phase.NOT_YET_OPEN
-    if now < window.closes_at:
+    if now < accepts_until(window):
         return Phase.OPEN
     return Phase.CLOSED
 
@@ -164,6 +173,11 @@ def submit_comment(window: FeedbackWindow, commenter: Commenter, *, body: str, a
     return comment
 
 
+def through_link(comment: WrittenComment) -> bool:
+    """Sent through a registration or invitation link, whose mail proved the address; not the public form."""
+    return comment.registration_id is not None or comment.invitation_id is not None
+
+
 def normalise_email(address: str) -> str:
     return address.strip().lower()
 
@@ -243,7 +257,8 @@ class Recipient:
 
 
 def summary_recipients(window: FeedbackWindow) -> list[Recipient]:
-    """Confirmed registrants, invitees who have not declined and everyone who commented; once per address."""
+    """Confirmed registrants, invitees who have not declined and everyone who commented through their link;
+    once per address. An address typed in the public form was never confirmed, so it is not mailed."""
     event_id = window.event_id
     people = [
         *db.session.execute(select(Registration.name, Registration.email, Registration.email_normalised,
@@ -255,7 +270,10 @@ def summary_recipients(window: FeedbackWindow) -> list[Recipient]:
                             .order_by(Invitation.id)),
         *db.session.execute(select(WrittenComment.name, WrittenComment.email, WrittenComment.email_normalised,
                                    WrittenComment.language)
-                            .where(WrittenComment.window_id == window.id).order_by(WrittenComment.id)),
+                            .where(WrittenComment.window_id == window.id,
+                                   or_(WrittenComment.registration_id.is_not(None),
+                                       WrittenComment.invitation_id.is_not(None)))
+                            .order_by(WrittenComment.id)),
     ]
     chosen: dict[str, Recipient] = {}
     for name, email, normalised, language in people:
@@ -275,12 +293,18 @@ def _enqueue(event: Event, *, kind: str, template: str, language: str, name: str
 
 
 def mail_receipt(comment: WrittenComment) -> None:
-    """A receipt that tells when the comment arrived; it repeats nothing the sender typed but the name."""
+    """A receipt that tells when the comment arrived; it repeats nothing the sender typed.
+
+    Through a personal link the name is the registration's or invitation's, and the receipt greets
+    it. An address typed in the public form may be someone else's: that receipt has no name, in the
+    greeting or the header, and tells whoever did not send the comment to ignore the mail."""
     event = comment.window.event
+    confirmed = through_link(comment)
     with force_locale(comment.language):
         subject = gettext("We have received your comment on %(title)s", title=event.title)
     _enqueue(event, kind="consultation.comment_received", template="comment_received", language=comment.language,
-             name=comment.name, email=comment.email, subject=subject, comment=comment, window=comment.window)
+             name=comment.name if confirmed else "", email=comment.email, subject=subject, comment=comment,
+             window=comment.window, through_link=confirmed)
 
 
 def mail_summary(window: FeedbackWindow, recipient: Recipient) -> None:

@@ -1,6 +1,6 @@
 """Organiser pages of photos: upload, caption and credit, takedown requests."""
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,6 +8,7 @@ from conference.consultation import photos
 from conference.consultation.meeting_manage import bp
 from conference.consultation.photo_forms import PHOTO_ERRORS, DecisionForm, PhotoTextForm, PhotoUploadForm
 from conference.consultation.models import TakedownRequest
+from conference.consultation.uploads import allow_larger_posts
 from conference.core.access import organiser_required
 from conference.core.forms import ConfirmForm
 from conference.core.timeutil import utcnow
@@ -17,16 +18,7 @@ from conference.extensions import db
 # Room for a photo at the limit and the form's text fields: a file somewhat over the limit still reaches
 # the form, so the organiser reads why beside the field and keeps what was typed.
 UPLOAD_REQUEST_MAX_BYTES = 2 * photos.MAX_BYTES
-
-
-@bp.url_value_preprocessor
-def allow_photo_uploads(endpoint, values):
-    """Raise the request size limit for the upload alone, before anything reads the body (the CSRF check
-    and the NUL-byte guard read the form ahead of the view); URL preprocessors run before those."""
-    if endpoint == "meeting_manage.photos" and request.method == "POST":
-        configured = current_app.config.get("MAX_CONTENT_LENGTH")
-        if configured is not None and configured < UPLOAD_REQUEST_MAX_BYTES:
-            request.max_content_length = UPLOAD_REQUEST_MAX_BYTES
+allow_larger_posts(bp, {"meeting_manage.photos": UPLOAD_REQUEST_MAX_BYTES})
 
 
 def show_error(form, error: photos.PhotoError) -> None:

@@ -10,19 +10,20 @@ from conference.core.timeutil import utcnow
 from conference.events import services as events
 from conference.extensions import db, limiter
 
-# Short, so that a photo taken down leaves shared caches soon; the ?v= key in the address is the photo's own.
-CACHE_SECONDS = 600
-
 
 @bp.route("/events/<slug>/photos/<int:photo_id>")
 def photo(slug, photo_id):
-    """The photo as stored; 404 once taken down (or hidden while a takedown request waits), whoever asks."""
+    """The photo as stored; 404 once taken down (or hidden while a takedown request waits), whoever asks.
+
+    Caches may keep it but must ask again before every use (no-cache): a photo is hidden the moment
+    someone asks for it to be taken down, so no browser or shared cache may show it from memory after
+    that. Asking again costs little: the ETag answers an unchanged photo with a bodiless 304, and the
+    photo's visibility is checked before that answer."""
     found = photos.shown_photo(slug, photo_id) or abort(404)
     response = Response(found.image, mimetype=found.content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.set_etag(f"photo-{found.id}-{found.created_at.timestamp():.0f}")
-    response.cache_control.public = True
-    response.cache_control.max_age = CACHE_SECONDS
+    response.cache_control.no_cache = True
     return response.make_conditional(request)
 
 

@@ -181,45 +181,47 @@ def error_beside(response, field_id: str) -> str:
 
 # ---------------------------------------------------------------- the deadline, on the meeting's clock
 
-def test_the_deadline_is_read_on_the_meeting_clock_across_the_clock_change_and_its_minute_is_too_late(
+def test_the_deadline_is_read_on_the_meeting_clock_across_the_clock_change_and_its_whole_minute_counts(
         app, organiser_client, world):
-    """Meeting in winter time (CET), deadline 31 March 23:59 in summer time (CEST): 21:59 UTC.
-    The deadline is the first moment too late: 23:58:59 is taken, 23:59:00 is not."""
+    """Meeting in winter time (CET), deadline 31 March 23:59 in summer time (CEST): stored as 21:59 UTC.
+    "Until 23:59" takes in the whole minute: 23:59:59 is taken, 00:00:00 the next day is not."""
     post_form(organiser_client, "/manage/events/samrad/feedback",
               {"deadline_date": "2031-03-31", "deadline_time": "23:59", "audience": "participants",
                "instructions": ""})
     with app.test_request_context():
         window = db.session.scalar(select(FeedbackWindow))
         assert window.closes_at == datetime(2031, 3, 31, 21, 59, tzinfo=UTC)
+        assert comments.accepts_until(window) == datetime(2031, 3, 31, 22, 0, tzinfo=UTC)
         assert window.event.ends_at.astimezone(STOCKHOLM).utcoffset() == timedelta(hours=1)  # CET
         anna = comments.commenter_for_registration(db.session.scalar(select(Registration)))
 
-        comments.submit_comment(window, anna, body="I sista stund.", attachment=None, public_form=False,
-                                now=datetime(2031, 3, 31, 23, 58, 59, tzinfo=STOCKHOLM))
-        for too_late in (datetime(2031, 3, 31, 23, 59, 0, tzinfo=STOCKHOLM),
-                         datetime(2031, 3, 31, 23, 59, 30, tzinfo=STOCKHOLM),
-                         datetime(2031, 4, 1, 0, 0, tzinfo=STOCKHOLM)):
+        for in_time, body in ((datetime(2031, 3, 31, 23, 59, 0, tzinfo=STOCKHOLM), "Vid 23.59."),
+                              (datetime(2031, 3, 31, 23, 59, 59, tzinfo=STOCKHOLM), "I sista sekunden.")):
+            comments.submit_comment(window, anna, body=body, attachment=None, public_form=False, now=in_time)
+        for too_late in (datetime(2031, 4, 1, 0, 0, 0, tzinfo=STOCKHOLM),
+                         datetime(2031, 4, 1, 0, 0, 30, tzinfo=STOCKHOLM)):
             with pytest.raises(comments.FeedbackError) as refused:
                 comments.submit_comment(window, anna, body="För sent.", attachment=None, public_form=False,
                                         now=too_late)
             assert refused.value.code == "closed"
         db.session.commit()
     with app.app_context():
-        assert db.session.scalars(select(WrittenComment.body)).all() == ["I sista stund."]
+        assert db.session.scalars(select(WrittenComment.body).order_by(WrittenComment.id)).all() == [
+            "Vid 23.59.", "I sista sekunden."]
 
 
-def test_a_helsinki_meeting_closes_at_its_own_midnight_minute(app):
+def test_a_helsinki_meeting_closes_at_its_own_midnight(app):
     with app.test_request_context():
         event = make_meeting("kuuleminen", tz=HELSINKI)
         window = open_window(event, datetime(2031, 3, 31, 23, 59))
         assert window.closes_at == datetime(2031, 3, 31, 20, 59, tzinfo=UTC)  # EEST, UTC+3
         commenter = comments.Commenter(name="Eero", email="eero@example.fi", language="fi")
         comments.submit_comment(window, commenter, body="Kiitos.", attachment=None, public_form=False,
-                                now=datetime(2031, 3, 31, 23, 58, 59, tzinfo=HELSINKI))
+                                now=datetime(2031, 3, 31, 23, 59, 59, tzinfo=HELSINKI))
         with pytest.raises(comments.FeedbackError, match="closed"):
             comments.submit_comment(window, commenter, body="Myöhässä.", attachment=None, public_form=False,
-                                    now=datetime(2031, 3, 31, 23, 59, tzinfo=HELSINKI))
-        # 23:59 in Stockholm is still 00:59 the next day in Helsinki: closed there
+                                    now=datetime(2031, 4, 1, 0, 0, tzinfo=HELSINKI))
+        # 23:00 in Stockholm is already midnight in Helsinki: closed there
         with pytest.raises(comments.FeedbackError, match="closed"):
             comments.submit_comment(window, commenter, body="Myöhässä.", attachment=None, public_form=False,
                                     now=datetime(2031, 3, 31, 23, 0, tzinfo=STOCKHOLM))
@@ -250,8 +252,17 @@ def test_before_the_meeting_ends_the_form_says_when_it_opens(client, world, cloc
     assert 'name="body"' not in client.get(f"/r/{world['registration']}/feedback").get_data(as_text=True)
 
 
+def test_in_the_deadline_minute_the_form_is_still_open(client, world, clock):
+    clock(datetime(2031, 3, 31, 21, 59, 30, tzinfo=UTC))  # 23:59:30 CEST
+    url = f"/r/{world['registration']}/feedback"
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="body"' in page.get_data(as_text=True)
+    assert "Synpunkter tas emot till 31 mars 2031 23:59 CEST." in text_of(page)
+    assert send(client, url, body="Precis i tid.").status_code == 302
+
+
 def test_after_the_deadline_the_form_is_closed_and_a_late_post_stores_nothing(app, client, world, clock):
-    clock(datetime(2031, 3, 31, 21, 59, tzinfo=UTC))  # 23:59 CEST
+    clock(datetime(2031, 3, 31, 22, 0, tzinfo=UTC))  # 00:00 CEST, the next day
     url = f"/r/{world['registration']}/feedback"
     page = text_of(client.get(url))
     assert "Formuläret är stängt." in page and "till 31 mars 2031 23:59 CEST" in page
@@ -334,22 +345,37 @@ def test_an_invitee_comments_through_the_invitation_link_and_gets_a_finnish_rece
     deliver(app)
     receipt = smtp.last("eero@example.fi")
     assert receipt["Subject"] == "Olemme vastaanottaneet kommenttisi: Samråd om etablering"
-    assert "Hyvä kokous." not in text_body(receipt)  # a receipt repeats nothing typed
+    body = text_body(receipt)
+    assert "Hyvä kokous." not in body  # a receipt repeats nothing typed
+    # the invitation's own name and address, which its link proved: greeted by name, the summary follows by mail
+    assert body.startswith("Hei Eero Virtanen,") and receipt["To"].addresses[0].display_name == "Eero Virtanen"
+    assert "lähettävät sen sinulle" in body
 
 
-def test_an_open_to_anyone_window_takes_the_public_form(app, client, smtp, world, clock):
+def open_to_anyone(app) -> None:
     with app.app_context():
         db.session.scalar(select(FeedbackWindow)).audience = FeedbackAudience.ANYONE
         db.session.commit()
+
+
+def test_an_open_to_anyone_window_takes_the_public_form(app, client, smtp, world, clock):
+    open_to_anyone(app)
     clock(DURING)
     event_page = text_of(client.get("/events/samrad/"))
     assert "Vem som helst får skicka synpunkter." in event_page
     assert 'href="/events/samrad/feedback"' in client.get("/events/samrad/").get_data(as_text=True)
+    form = client.get("/events/samrad/feedback").get_data(as_text=True)
+    assert re.search(r"publicerar en sammanfattning av dem på mötets sida, "
+                     r'<a href="/events/samrad/">Samråd om etablering</a>\. '
+                     r"Sammanfattningen skickas inte till adressen du anger här\.", form)
 
     response = send(client, "/events/samrad/feedback", name="Karin Ek", email="karin@example.org",
                     organisation_name="Föreningen Ek", consent="y", body="Tack för mötet.")
     assert response.status_code == 302
-    assert "Ett kvitto är på väg till adressen du angav." in text_of(client.get(response.headers["Location"]))
+    sent = client.get(response.headers["Location"])
+    assert "Ett kvitto är på väg till adressen du angav." in text_of(sent)
+    assert "skickar den till dig" not in text_of(sent)
+    assert 'href="/events/samrad/">Samråd om etablering</a>' in sent.get_data(as_text=True)
     with app.app_context():
         comment = db.session.scalar(select(WrittenComment))
         assert (comment.name, comment.email, comment.organisation_name) == ("Karin Ek", "karin@example.org",
@@ -359,10 +385,27 @@ def test_an_open_to_anyone_window_takes_the_public_form(app, client, smtp, world
     assert smtp.subjects_for("karin@example.org") == ["Vi har tagit emot dina synpunkter på Samråd om etablering"]
 
 
+def test_the_receipt_to_an_address_typed_in_the_public_form_repeats_nothing_typed(app, client, smtp, world, clock):
+    """Anyone can type anyone's address: the receipt has no name, tells a stranger to ignore it, and promises
+    no summary by mail."""
+    open_to_anyone(app)
+    clock(DURING)
+    send(client, "/events/samrad/feedback", name="Karin Ek", email="karin@example.org",
+         organisation_name="Föreningen Ek", consent="y", body="Tack för mötet.")
+    deliver(app)
+    receipt = smtp.last("karin@example.org")
+    assert receipt["To"].addresses[0].display_name == ""
+    for body in (text_body(receipt), receipt.get_body(("html",)).get_content()):
+        assert "Karin" not in body and "Föreningen Ek" not in body and "Tack för mötet." not in body
+        assert "Om du inte har skickat några synpunkter kan du bortse från det här e-postmeddelandet." in body
+        assert "skickar den till dig" not in body
+    text = text_body(receipt)
+    assert text.splitlines()[0] == "Hej!"
+    assert re.search(r"publicerar en sammanfattning av synpunkterna på mötets sida: \S+/events/samrad/", text)
+
+
 def test_the_honeypot_answers_as_if_sent_and_stores_nothing(app, client, world, clock):
-    with app.app_context():
-        db.session.scalar(select(FeedbackWindow)).audience = FeedbackAudience.ANYONE
-        db.session.commit()
+    open_to_anyone(app)
     clock(DURING)
     response = send(client, "/events/samrad/feedback", name="Bot", email="bot@example.org", consent="y",
                     website="http://spam.example")
@@ -417,9 +460,42 @@ def test_a_file_of_another_kind_or_too_large_is_refused_beside_the_file_field_an
     assert count_comments(app) == 0
 
 
+def nine_megabyte_pdf() -> bytes:
+    data = pdf_bytes()
+    head, _, tail = data.rpartition(b"startxref")
+    return head + b"%" + b"x" * (9 * 1024 * 1024) + b"\n" + b"startxref" + tail
+
+
+@pytest.mark.parametrize("way_in", ["registration", "invitation", "public"])
+def test_an_attachment_above_the_apps_request_limit_is_refused_beside_the_field_with_the_text_kept(
+        app, client, world, clock, way_in):
+    """9 MB is more than the app takes in one request (8 MB), yet the comment forms take it in to say why."""
+    data = nine_megabyte_pdf()
+    assert attachments.MAX_BYTES < app.config["MAX_CONTENT_LENGTH"] < len(data) \
+        < comment_views.COMMENT_REQUEST_MAX_BYTES
+    open_to_anyone(app)
+    clock(DURING)
+    url, fields = {
+        "registration": (f"/r/{world['registration']}/feedback", {}),
+        "invitation": (f"/invitations/{world['invitation']}/feedback", {}),
+        "public": ("/events/samrad/feedback", {"name": "Karin Ek", "email": "karin@example.org", "consent": "y"}),
+    }[way_in]
+    response = send(client, url, body="Se bilagan, tack.", upload=("stor.pdf", data), **fields)
+    assert response.status_code == 422
+    assert error_beside(response, "attachment") == \
+        "Filen är större än 5 MB. Skicka en mindre fil, eller dela upp den i två."
+    assert "\r\nSe bilagan, tack.</textarea>" in response.get_data(as_text=True)
+    if way_in == "public":
+        assert 'value="Karin Ek"' in response.get_data(as_text=True)
+    assert count_comments(app) == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.kind == "consultation.comment_received")) == 0
+
+
 def test_a_request_above_the_upload_limit_gets_a_translated_page_and_stores_nothing(app, client, world, clock):
     clock(DURING)
-    huge = b"%PDF-1.4\n" + b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1024)
+    huge = b"%PDF-1.4\n" + b"0" * (comment_views.COMMENT_REQUEST_MAX_BYTES + 1024)
     response = send(client, f"/r/{world['registration']}/feedback", upload=("stor.pdf", huge))
     assert response.status_code == 413
     assert "Filen eller formuläret är för stort" in text_of(response)
@@ -448,11 +524,13 @@ def test_the_content_check_refuses_odt_look_alikes_and_archives_that_unpack_to_t
 # ---------------------------------------------------------------- the organisers
 
 def add_comment(app, world, *, name, email, body, organisation="", language="sv", when=DURING):
+    """A comment as the public form sends it: the sender's own name and address, proved by nothing."""
     with app.test_request_context():
         window = db.session.scalar(select(FeedbackWindow))
+        window.audience = FeedbackAudience.ANYONE
         comments.submit_comment(window, comments.Commenter(name=name, email=email, organisation_name=organisation,
                                                            language=language),
-                                body=body, attachment=None, now=when, public_form=False)
+                                body=body, attachment=None, now=when, public_form=True)
         db.session.commit()
 
 
@@ -482,15 +560,27 @@ def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(app, o
 
 def test_publishing_the_summary_mails_each_participant_once_in_their_language(app, client, organiser_client, smtp,
                                                                                world, clock):
+    """Mailed: confirmed registrants, invitees who did not decline and whoever commented through their link, once
+    per address. Not mailed: an unconfirmed registration, a declined invitee who did not comment, and an address
+    typed in the public form, which nobody has confirmed."""
     with app.test_request_context():
         event = db.session.get(Event, world["event_id"])
         register(event, "Per Pending", "per@example.org", confirmed=False)  # never confirmed: not mailed
         declined = invitations.invite(event, name="Nej Tack", email="nej@example.org")
         declined.state = InvitationState.DECLINED
+        # declined, but wrote through the invitation link: that proves the address
+        wrote = invitations.invite(event, name="Sara Skrivande", email="sara@example.org", language="en")
+        wrote.state = InvitationState.DECLINED
         invitations.invite(event, name="Anna Andersson", email="ANNA@example.org")  # registered too: once
         db.session.commit()
-    add_comment(app, world, name="Anna A.", email="anna@example.org", body="Från Anna.")
+        sara = invitations.token_of(wrote)
+    clock(DURING)
+    participant = app.test_client()
+    assert send(participant, f"/r/{world['registration']}/feedback", body="Från Anna.").status_code == 302
+    assert send(participant, f"/invitations/{sara}/feedback", body="From Sara.").status_code == 302
     add_comment(app, world, name="Karin Ek", email="karin@example.org", body="Från Karin.", language="en")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(WrittenComment.id))) == 3
     deliver(app)
     before = len(smtp.messages)
 
@@ -504,12 +594,13 @@ def test_publishing_the_summary_mails_each_participant_once_in_their_language(ap
     assert deliver(app) == 3
     summaries = smtp.messages[before:]
     assert sorted(m["To"].addresses[0].addr_spec.lower() for m in summaries) == [
-        "anna@example.org", "eero@example.fi", "karin@example.org"]
+        "anna@example.org", "eero@example.fi", "sara@example.org"]
     assert smtp.last("anna@example.org")["Subject"] == \
         "Sammanfattning av de skriftliga synpunkterna på Samråd om etablering"
     assert smtp.last("eero@example.fi")["Subject"] == "Yhteenveto kirjallisista kommenteista: Samråd om etablering"
-    assert smtp.last("karin@example.org")["Subject"] == \
+    assert smtp.last("sara@example.org")["Subject"] == \
         "Summary of the written feedback on Samråd om etablering"
+    assert smtp.subjects_for("karin@example.org") == ["We have received your comment on Samråd om etablering"]
     finnish = text_body(smtp.last("eero@example.fi"))
     assert "Hei Eero Virtanen," in finnish and "De flesta ville ha fler möten." in finnish
     assert "/events/samrad/" in finnish
@@ -576,6 +667,8 @@ def test_a_deadline_before_the_meeting_ends_is_refused_beside_the_date_with_the_
     blank = client.get("/manage/events/nytt-mote/feedback")
     assert blank.status_code == 200 and "Öppna för synpunkter" in text_of(blank)
     assert 'value="23:59"' in blank.get_data(as_text=True)  # the usual deadline minute, ready to take
+    assert "Synpunkter tas emot till och med den här minuten: med 23:59 räknas även synpunkter som skickas " \
+        "kl. 23:59:59." in text_of(blank)
     response = post_form(client, "/manage/events/nytt-mote/feedback",
                          {"deadline_date": "2031-03-20", "deadline_time": "12:30", "audience": "anyone",
                           "instructions": "Skriv gärna."})

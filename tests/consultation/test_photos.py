@@ -305,6 +305,25 @@ def test_a_photo_taken_down_leaves_the_page_and_its_address_gives_404(organiser,
     assert client.get(f"/events/{SLUG}/photos/{gone}").status_code == 200
 
 
+def test_every_cache_asks_again_before_showing_a_photo_so_a_takedown_request_hides_it_at_once(app, meeting):
+    client = app.test_client()
+    photo_id = add_photo(app, meeting, alt="Två personer i pausen")
+    url = f"/events/{SLUG}/photos/{photo_id}"
+    first = client.get(url)
+    assert first.status_code == 200
+    directives = {d.strip() for d in first.headers["Cache-Control"].split(",")}
+    assert "no-cache" in directives
+    assert not [d for d in directives if d.startswith(("max-age", "s-maxage", "stale-"))]
+    etag = first.headers["ETag"]
+
+    unchanged = client.get(url, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.data == b""  # asking again is cheap
+
+    assert ask_to_take_down(app.test_client(), photo_id).status_code == 302
+    after = client.get(url, headers={"If-None-Match": etag})
+    assert after.status_code == 404  # not 304: a cache that asks is told the photo is gone
+
+
 def test_the_photos_of_an_unpublished_event_are_not_public(client, app, meeting):
     photo_id = add_photo(app, meeting)
     assert client.get(f"/events/{SLUG}/photos/{photo_id}").status_code == 200

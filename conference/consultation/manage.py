@@ -167,6 +167,9 @@ def remove(process_id, kind, item_id):
         abort(404)
     if kind == "meetings":
         item.process_id = None  # the meeting stays; it only leaves the process
+        # its topic was a proposal of that process: it goes too
+        item.topic_proposal_id = None
+        item.topic_proposal = None
     else:
         db.session.delete(item)
     audit.record(f"process.{kind}_removed", process, item_id=item_id)

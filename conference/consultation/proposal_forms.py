@@ -93,12 +93,20 @@ def message_for(error: ProposalError) -> str:
     if error.code == "feedback_missing":
         return _("Every proposal needs feedback before publication. Still without feedback: %(titles)s.",
                  titles="; ".join(p.title for p in error.missing))
+    if error.code == "topic_lost":
+        return " ".join(_("With this answer, “%(topic)s” can no longer be the topic of %(meeting)s. Choose another "
+                          "topic for the meeting first, under “Follow-up dialogues' topics”.",
+                          topic=meeting.topic_proposal.title, meeting=meeting.title) for meeting in error.meetings)
     return {
         "answered_closed": lambda: _("The organisers have answered the proposals, so no more are taken."),
         "withdrawn": lambda: _("The proposal has been withdrawn."),
         "answered": lambda: _("The organisers have already answered the proposals, so this one can no longer be "
                               "confirmed."),
+        "answered_withdraw": lambda: _("The organisers have already answered the proposals, so yours can no longer "
+                                       "be withdrawn here."),
         "published": lambda: _("The feedback has been published and can no longer be changed."),
+        "mailed": lambda: _("The feedback was published and the proposers were mailed in the meantime, so the "
+                            "publication can no longer be changed."),
         "merge_target": lambda: _("Choose another proposal: not this one, and not one that is merged itself."),
         "merged_into_this": lambda: _("Other proposals are merged into this one, so it cannot be merged itself."),
         "not_in_future": lambda: _("Choose a time ahead, or publish now."),

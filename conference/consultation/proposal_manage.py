@@ -21,11 +21,14 @@ from conference.core import audit
 from conference.core.forms import ConfirmForm, options
 from conference.core.formatting import local_datetime, zone_abbreviation
 from conference.core.timeutil import local_naive, to_local, to_utc, utcnow
+from conference.events import labels
 from conference.events.models import Event
 from conference.extensions import db
 from conference.registration.reports import BOM, DELIMITER, SPREADSHEET_TIME, neutralise
 
-FIELD_ERRORS = {"merge_target": "merged_into_id", "merged_into_this": "merged_into_id"}
+FIELD_ERRORS = {"merge_target": "merged_into_id", "merged_into_this": "merged_into_id", "topic_lost": "outcome"}
+# the publication went out meanwhile: not a matter of what was typed
+CONFLICTS = {"published", "mailed"}
 
 
 def feedback_form(proposal: AgendaProposal, *, submitted: bool = False) -> FeedbackForm:
@@ -42,7 +45,7 @@ def feedback_form(proposal: AgendaProposal, *, submitted: bool = False) -> Feedb
 def publish_form(process: Process, *, submitted: bool = False) -> PublishForm:
     form = PublishForm(prefix="publish") if submitted else PublishForm(prefix="publish", formdata=None)
     form.timezone_name = process.timezone  # what RealWallClockTime reads the time in
-    form.publish_at.description = _("Time in %(zone)s.", zone=process.timezone)
+    form.publish_at.description = _("Times in %(zone)s", zone=labels.TIMEZONE.get(process.timezone, process.timezone))
     if not submitted and process.feedback_publish_at is not None:
         form.publish_at.data = local_naive(process.feedback_publish_at, process.timezone).replace(second=0,
                                                                                                   microsecond=0)
@@ -127,6 +130,9 @@ def schedule_feedback(process_id):
             proposals.schedule_publication(process, at, now=utcnow(), user_id=current_user.id)
         except ProposalError as error:
             db.session.rollback()
+            if error.code in CONFLICTS:
+                flash(message_for(error), "error")
+                return render_proposals(process, status=409)
             form.publish_at.errors = list(form.publish_at.errors) + [message_for(error)]
         else:
             db.session.commit()
@@ -168,6 +174,19 @@ def cancel_feedback_publication(process_id):
     db.session.commit()
     flash(_("The scheduled publication is cancelled. Nothing has been published."), "success")
     return redirect(url_for(".proposals_page", process_id=process.id) + "#publication")
+
+
+@bp.route("/<int:process_id>/proposals/<int:proposal_id>/new-link", methods=["POST"])
+def proposal_new_link(process_id, proposal_id):
+    process = process_or_404(process_id)
+    proposal = proposal_of(process, proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    proposals.send_new_link(proposal, user_id=current_user.id)
+    db.session.commit()
+    flash(_("A new link to “%(title)s” is on its way to %(email)s. The earlier link no longer works.",
+            title=proposal.title, email=proposal.email), "success")
+    return redirect(url_for(".proposals_page", process_id=process.id) + f"#proposal-{proposal.id}")
 
 
 @bp.route("/<int:process_id>/meetings/<int:event_id>/topic", methods=["POST"])

@@ -74,6 +74,13 @@ def proposal_or_invalid(token: str) -> AgendaProposal:
     return proposal
 
 
+def closed(process: Process, error: ProposalError, form: ProposalForm | None = None):
+    """The form is closed; whoever was typing when it closed gets their text back to copy, and a 409."""
+    typed = {"title": form.title.data or "", "description": form.description.data or ""} if form else None
+    return render_template("consultation/proposals/closed.html", process=process, message=message_for(error),
+                           typed=typed), 409 if request.method == "POST" else 200
+
+
 @bp.route("/processes/<slug>/proposals/new", methods=["GET", "POST"])
 @limiter.limit("5 per minute; 30 per hour", methods=["POST"])
 def new_proposal(slug):
@@ -82,8 +89,7 @@ def new_proposal(slug):
     try:
         proposals.check_open(process, now)
     except ProposalError as error:
-        return render_template("consultation/proposals/closed.html", process=process,
-                               message=message_for(error)), 409 if request.method == "POST" else 200
+        return closed(process, error, ProposalForm() if request.method == "POST" else None)
     form = ProposalForm()
     form.organisation_id.choices = organisation_choices()
     if form.validate_on_submit():
@@ -96,8 +102,7 @@ def new_proposal(slug):
                 now=now, consent_version=current_app.config["PRIVACY_NOTICE_VERSION"])
         except ProposalError as error:
             db.session.rollback()
-            return render_template("consultation/proposals/closed.html", process=process,
-                                   message=message_for(error)), 409
+            return closed(process, error, form)
         db.session.commit()
         return redirect(url_for(".proposal_sent", slug=slug))
     if form.website.errors:  # the honeypot: answer as if all went well, store nothing
@@ -119,7 +124,8 @@ def proposal(token):
     public = proposals.feedback_public(found.process, now)
     return private(Response(render_template(
         "consultation/proposals/proposal.html", proposal=found, process=found.process, token=token,
-        feedback_public=public, confirm_form=FlaskForm())))
+        feedback_public=public, can_withdraw=proposals.can_withdraw(found),
+        contact=proposals.contact_address(found.process), confirm_form=FlaskForm())))
 
 
 @bp.route("/processes/proposals/<token>/confirm", methods=["GET", "POST"])
@@ -159,7 +165,7 @@ def withdraw_proposal(token):
             if withdrawn:
                 flash(_("Your proposal is withdrawn."), "success")
         return redirect(url_for(".proposal", token=token))
-    if found.withdrawn_at is not None or proposals.feedback_public(found.process, utcnow()):
+    if not proposals.can_withdraw(found):  # the personal page says why, and whom to write to
         return redirect(url_for(".proposal", token=token))
     return private(Response(render_template("consultation/proposals/withdraw.html", proposal=found,
                                             process=found.process, form=form, token=token)))

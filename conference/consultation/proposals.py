@@ -4,16 +4,33 @@ An organisation's representative sends a proposal while an agenda-proposal phase
 is open; the phase's dates are read in the process's timezone, the last day counting until
 midnight. A proposal reaches the organisers only once its address is confirmed. The organisers
 answer every proposal, and all answers become public at one moment, when the proposers are mailed.
-Services never commit; mail goes to the outbox in the caller's transaction.
+
+Once the organisers have scheduled or published their answers, the set of answered proposals is
+fixed: no proposal is confirmed any more, and none is withdrawn through the personal link (the
+proposer writes to the process's contact instead, and the organisers cancel the publication if they
+agree). So no published answer can point at a withdrawn proposal. Cancelling the publication opens
+withdrawal again, and whatever is merged into a proposal withdrawn then needs a new answer before
+the next publication. The mailing worker checks all the same: it mails nobody of a process with an
+unanswered proposal (it leaves the mailing unclaimed and logs it, for the organisers to see to), and
+no answer ever names a withdrawn proposal.
+
+Every change to a process's proposals or to their publication takes the process's row lock first
+(the worker's claim is a conditional UPDATE of the same row), so the worker and an organiser never
+both act on one publication, and the time the proposers were mailed is never undone.
+
+A proposal's personal link is derived from a nonce; the organisers can send the proposer a new link,
+and the old one stops working at once. Services never commit; mail goes to the outbox in the
+caller's transaction.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from conference.consultation.models import AgendaProposal, Phase, PhaseKind, Process, ProposalOutcome
 from conference.core import audit, tokens
@@ -36,9 +53,13 @@ REASON_REQUIRED = (ProposalOutcome.MERGED, ProposalOutcome.NOT_TAKEN_UP)
 
 
 def outcome_text(proposal: AgendaProposal) -> str:
-    """The outcome in the reader's language; a merged proposal names the one it was merged into."""
-    if proposal.outcome is ProposalOutcome.MERGED and proposal.merged_into is not None:
-        return gettext("Merged into “%(title)s”", title=proposal.merged_into.title)
+    """The outcome in the reader's language; a merged proposal names the one it was merged into.
+
+    A withdrawn proposal is named nowhere: its proposer took it back before it was published.
+    """
+    target = proposal.merged_into
+    if proposal.outcome is ProposalOutcome.MERGED and target is not None and target.withdrawn_at is None:
+        return gettext("Merged into “%(title)s”", title=target.title)
     return str(OUTCOME[proposal.outcome]) if proposal.outcome else ""
 
 
@@ -47,15 +68,20 @@ class ProposalError(RuleError):
 
     Codes: closed (outside the proposal phase; `phase` names the phase to tell of, if any),
     answered_closed (no more proposals: the answers are scheduled or public), withdrawn,
-    answered (the feedback is scheduled or public), published (the feedback is public),
-    merge_target (not a proposal one can merge into), merged_into_this (others are merged into it),
-    feedback_missing (`missing` lists the proposals without feedback), not_in_future, not_a_topic.
+    answered (the feedback is scheduled or public: too late to confirm), answered_withdraw (the
+    same: too late to withdraw), published (the feedback is public), mailed (the worker published
+    the feedback and mailed the proposers in the meantime), merge_target (not a proposal one can
+    merge into), merged_into_this (others are merged into it), feedback_missing (`missing` lists the
+    proposals without feedback), not_in_future, not_a_topic, topic_lost (the answer would take the
+    topic from the `meetings` listed).
     """
 
-    def __init__(self, code: str, *, phase: Phase | None = None, missing: list[AgendaProposal] | None = None):
+    def __init__(self, code: str, *, phase: Phase | None = None, missing: list[AgendaProposal] | None = None,
+                 meetings: list[Event] | None = None):
         super().__init__(code)
         self.phase = phase
         self.missing = missing or []
+        self.meetings = meetings or []
 
 
 @dataclass
@@ -165,7 +191,15 @@ def propose(process: Process, sent: Proposal, *, now: datetime, consent_version:
     return proposal
 
 
+def lock_process(process: Process) -> None:
+    """Take the process's row lock and read the row afresh: what another transaction committed counts."""
+    db.session.execute(select(Process).where(Process.id == process.id).with_for_update()
+                       .execution_options(populate_existing=True))
+
+
 def lock(proposal: AgendaProposal) -> None:
+    """The process's lock first, then the proposal's: always in that order."""
+    lock_process(proposal.process)
     db.session.refresh(proposal, with_for_update=True)
 
 
@@ -187,13 +221,23 @@ def confirm(proposal: AgendaProposal, now: datetime) -> bool:
     return True
 
 
+def can_withdraw(proposal: AgendaProposal) -> bool:
+    return proposal.withdrawn_at is None and proposal.process.feedback_publish_at is None
+
+
 def withdraw(proposal: AgendaProposal, now: datetime) -> bool:
-    """The proposer takes the proposal back, until the feedback is public. False if withdrawn before."""
+    """The proposer takes the proposal back, until the organisers schedule or publish their answers.
+
+    False if withdrawn before. Later the proposer writes to the process's contact instead: an
+    answer merging another proposal into this one may already be on its way to the public.
+    """
     lock(proposal)
-    if feedback_public(proposal.process, now):
-        raise ProposalError("published")
     if proposal.withdrawn_at is not None:
         return False
+    if feedback_public(proposal.process, now):
+        raise ProposalError("published")
+    if proposal.process.feedback_publish_at is not None:
+        raise ProposalError("answered_withdraw")
     proposal.withdrawn_at = now
     audit.record("proposal.withdrawn", proposal, process_id=proposal.process_id)
     return True
@@ -202,7 +246,12 @@ def withdraw(proposal: AgendaProposal, now: datetime) -> bool:
 # ---------------------------------------------------------------- what organisers and the public see
 
 def feedback_public(process: Process, now: datetime) -> bool:
-    """All feedback of a process is public from one moment on, and none before."""
+    """All feedback of a process is public from one moment on, and none before.
+
+    Once the proposers are mailed it is public whatever `now` says: the worker's clock was ahead.
+    """
+    if process.feedback_mailed_at is not None:
+        return True
     return process.feedback_publish_at is not None and process.feedback_publish_at <= now
 
 
@@ -219,8 +268,6 @@ def live_proposals(process: Process) -> list[AgendaProposal]:
 
 
 def unconfirmed_count(process: Process) -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(select(func.count(AgendaProposal.id)).where(
         AgendaProposal.process_id == process.id, AgendaProposal.confirmed_at.is_(None),
         AgendaProposal.withdrawn_at.is_(None))) or 0
@@ -229,6 +276,13 @@ def unconfirmed_count(process: Process) -> int:
 def public_proposals(process: Process, now: datetime) -> list[AgendaProposal]:
     """The proposals with their feedback, once published; nothing before."""
     return live_proposals(process) if feedback_public(process, now) else []
+
+
+def contact_address(process: Process) -> str | None:
+    """Whom a proposer writes to about the process: the contact of its first published meeting that has one."""
+    return db.session.scalar(select(Event.contact_email).where(
+        Event.process_id == process.id, Event.published.is_(True), Event.contact_email != "")
+        .order_by(Event.starts_at, Event.id).limit(1))
 
 
 def without_feedback(process: Process) -> list[AgendaProposal]:
@@ -255,7 +309,12 @@ def merged_into_this(proposal: AgendaProposal) -> list[AgendaProposal]:
 
 def give_feedback(proposal: AgendaProposal, outcome: ProposalOutcome, reason: str, *,
                   merged_into: AgendaProposal | None, now: datetime, user_id: int | None) -> None:
-    """Record the organisers' answer; it stays unpublished until the process publishes every answer."""
+    """Record the organisers' answer; it stays unpublished until the process publishes every answer.
+
+    An answer that would leave a meeting's topic a proposal no longer taken up is refused: the
+    organisers change the meeting's topic first.
+    """
+    lock(proposal)
     if feedback_public(proposal.process, now):
         raise ProposalError("published")
     if proposal.confirmed_at is None or proposal.withdrawn_at is not None:
@@ -267,6 +326,13 @@ def give_feedback(proposal: AgendaProposal, outcome: ProposalOutcome, reason: st
             raise ProposalError("merged_into_this")
     else:
         merged_into = None
+    live = live_proposals(proposal.process)
+    lost = topic_ids(live) - topic_ids(live, proposal, outcome, merged_into)
+    left_without = list(db.session.scalars(
+        select(Event).where(Event.process_id == proposal.process_id, Event.topic_proposal_id.in_(lost))
+        .order_by(Event.starts_at, Event.id))) if lost else []
+    if left_without:
+        raise ProposalError("topic_lost", meetings=left_without)
     proposal.outcome = outcome
     proposal.merged_into_id = merged_into.id if merged_into else None
     proposal.merged_into = merged_into
@@ -279,9 +345,21 @@ def give_feedback(proposal: AgendaProposal, outcome: ProposalOutcome, reason: st
 
 # ---------------------------------------------------------------- publishing the feedback
 
-def check_publishable(process: Process, now: datetime) -> None:
-    if feedback_public(process, now):
+def check_unpublished(process: Process, now: datetime) -> None:
+    """Lock the process and refuse if its feedback went out, by the clock or by the worker's mailing.
+
+    The worker may have mailed by its own clock while a request still holds an earlier `now`:
+    the mailing, once it happened, is never undone.
+    """
+    lock_process(process)
+    if process.feedback_publish_at is not None and process.feedback_publish_at <= now:
         raise ProposalError("published")
+    if process.feedback_mailed_at is not None:
+        raise ProposalError("mailed")
+
+
+def check_publishable(process: Process, now: datetime) -> None:
+    check_unpublished(process, now)
     missing = without_feedback(process)
     if missing:
         raise ProposalError("feedback_missing", missing=missing)
@@ -293,7 +371,6 @@ def schedule_publication(process: Process, at: datetime, *, now: datetime, user_
     if at <= now:
         raise ProposalError("not_in_future")
     process.feedback_publish_at = at
-    process.feedback_mailed_at = None
     audit.record("process.feedback_scheduled", process, at=at.isoformat(), user_id=user_id)
 
 
@@ -301,15 +378,16 @@ def publish_now(process: Process, *, now: datetime, user_id: int | None) -> int:
     """Make every answer public at once and mail the proposers in this transaction; the number of mails."""
     check_publishable(process, now)
     process.feedback_publish_at = now
-    process.feedback_mailed_at = None
     audit.record("process.feedback_scheduled", process, at=now.isoformat(), user_id=user_id)
     db.session.flush()
-    return mail_feedback_once(process.id, now) or 0
+    mailed = mail_feedback_once(process.id, now)
+    if mailed is None:  # cannot happen under the row lock; never report mails nobody queued
+        raise ProposalError("mailed")
+    return mailed
 
 
 def cancel_publication(process: Process, *, now: datetime, user_id: int | None) -> None:
-    if feedback_public(process, now):
-        raise ProposalError("published")
+    check_unpublished(process, now)
     process.feedback_publish_at = None
     audit.record("process.feedback_unscheduled", process, user_id=user_id)
 
@@ -338,21 +416,52 @@ def mail_feedback_once(process_id: int, now: datetime) -> int | None:
 
 
 def publish_due_feedback(now: datetime) -> int:
-    """Mail proposers of every process whose feedback became public; the number of processes."""
+    """Mail proposers of every process whose feedback became public; the number of processes.
+
+    A process with a proposal still unanswered (which the rules do not let happen) is left
+    unclaimed and logged, so that nobody is mailed an answer naming a withdrawn proposal.
+    """
     due = db.session.scalars(select(Process.id).where(Process.feedback_publish_at.is_not(None),
                                                       Process.feedback_publish_at <= now,
                                                       Process.feedback_mailed_at.is_(None))
                              .order_by(Process.id)).all()
-    return sum(1 for process_id in due if mail_feedback_once(process_id, now) is not None)
+    published = 0
+    for process_id in due:
+        process = db.session.get(Process, process_id)
+        lock_process(process)
+        missing = without_feedback(process)
+        if missing:
+            current_app.logger.warning(
+                "feedback of process %s (%s) is due but not published: proposals %s have no valid answer",
+                process.id, process.slug, ", ".join(str(p.id) for p in missing))
+            continue
+        if mail_feedback_once(process_id, now) is not None:
+            published += 1
+    return published
 
 
 # ---------------------------------------------------------------- follow-up topics
 
+def topic_ids(live: list[AgendaProposal], changed: AgendaProposal | None = None,
+              outcome: ProposalOutcome | None = None, merged_into: AgendaProposal | None = None) -> set[int]:
+    """Of the live proposals, those a meeting can deepen; with `changed` answered `outcome`, if given."""
+    def outcome_of(p: AgendaProposal) -> ProposalOutcome | None:
+        return outcome if changed is not None and p.id == changed.id else p.outcome
+
+    def target_of(p: AgendaProposal) -> int | None:
+        if changed is not None and p.id == changed.id:
+            return merged_into.id if merged_into is not None else None
+        return p.merged_into_id
+
+    targets = {target_of(p) for p in live if outcome_of(p) is ProposalOutcome.MERGED}
+    return {p.id for p in live if outcome_of(p) is ProposalOutcome.TAKEN_UP or p.id in targets}
+
+
 def topic_choices(process: Process) -> list[AgendaProposal]:
     """Proposals a follow-up meeting can deepen: those taken up, and those others were merged into."""
     live = live_proposals(process)
-    targets = {p.merged_into_id for p in live if p.outcome is ProposalOutcome.MERGED}
-    return [p for p in live if p.outcome is ProposalOutcome.TAKEN_UP or p.id in targets]
+    ids = topic_ids(live)
+    return [p for p in live if p.id in ids]
 
 
 def set_topic(event: Event, process: Process, proposal_id: int | None, *, user_id: int | None) -> None:
@@ -371,11 +480,16 @@ def set_topic(event: Event, process: Process, proposal_id: int | None, *, user_i
 
 
 def visible_topic(event: Event, now: datetime) -> AgendaProposal | None:
-    """A meeting's topic, shown once its process's feedback is public: choosing it tells that it was taken up."""
+    """A meeting's topic, shown once its process's feedback is public: choosing it tells that it was taken up.
+
+    Only a proposal of the meeting's own process, and only while it is one a meeting can deepen.
+    """
     proposal = event.topic_proposal
-    if proposal is None or proposal.withdrawn_at is not None or proposal.confirmed_at is None:
+    if proposal is None or event.process_id is None or proposal.process_id != event.process_id:
         return None
-    return proposal if feedback_public(proposal.process, now) else None
+    if not feedback_public(proposal.process, now):
+        return None
+    return proposal if proposal.id in topic_ids(live_proposals(proposal.process)) else None
 
 
 # ---------------------------------------------------------------- mails, in the proposer's language
@@ -405,3 +519,18 @@ def mail_confirmation(proposal: AgendaProposal) -> None:
 def mail_feedback(proposal: AgendaProposal) -> None:
     _send(proposal, "proposal.feedback", "proposal_feedback",
           lambda title: gettext("Feedback on your agenda proposal for %(title)s", title=title))
+
+
+def mail_new_link(proposal: AgendaProposal) -> None:
+    _send(proposal, "proposal.new_link", "proposal_new_link",
+          lambda title: gettext("A new link to your agenda proposal for %(title)s", title=title))
+
+
+# ---------------------------------------------------------------- a new personal link
+
+def send_new_link(proposal: AgendaProposal, *, user_id: int | None) -> None:
+    """The organisers replace the proposer's link (say, its mail went astray); the old one stops working now."""
+    lock(proposal)
+    give_new_secret(proposal)
+    audit.record("proposal.link_renewed", proposal, process_id=proposal.process_id, user_id=user_id)
+    mail_new_link(proposal)

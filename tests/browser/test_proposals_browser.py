@@ -1,5 +1,6 @@
 """An organisation proposes an agenda item, confirms from the mail; the organiser answers and publishes."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -89,3 +90,19 @@ def test_propose_confirm_answer_and_publish(page, browser, base_url, app, smtp, 
     deliver(app)
     assert smtp.last("sara@example.org")["Subject"] == (
         "Återkoppling på ditt förslag till dagordning för Dialog med civilsamhället")
+
+    # the proposer's link went astray: the organiser sends a new one, and the old one stops working
+    old_link = link_in(smtp.last("sara@example.org"), r"https?://\S+/processes/proposals/[\w-]+")
+    organiser_page.get_by_role("button", name=re.compile(r"^Skicka en ny länk\s*: Barns röst i samrådet$")).focus()
+    organiser_page.keyboard.press("Enter")
+    expect(organiser_page.get_by_role("status")).to_contain_text(
+        "En ny länk till ”Barns röst i samrådet” är på väg till sara@example.org.")
+    assert axe_violations(organiser_page) == []
+    page.goto(old_link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Länken gäller inte")
+    deliver(app)
+    mail = smtp.last("sara@example.org")
+    assert mail["Subject"] == "En ny länk till ditt förslag till dagordning för Dialog med civilsamhället"
+    page.goto(link_in(mail, r"https?://\S+/processes/proposals/[\w-]+"))
+    expect(page.locator("#proposal-outcome")).to_have_text("Tas upp vid samrådet")
+    assert axe_violations(page) == []

@@ -2,14 +2,16 @@
 
 import csv
 import io
+import logging
 import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from conference.consultation import proposal_manage, proposal_views, proposals, views
-from conference.consultation.models import AgendaProposal, Phase, PhaseKind, Process
+from conference.consultation.models import AgendaProposal, Phase, PhaseKind, Process, ProposalOutcome
+from conference.core.models import AuditEntry
 from conference.events.models import Event, EventKind, Organisation, OrganisationKind
 from conference.extensions import db
 from conference.outbox.models import OutboxMessage
@@ -23,6 +25,7 @@ SLUG = "dialog-2031"
 # the phase ends on the night the clocks go forward: midnight after it is 22:00 UTC, not 23:00
 PHASE_FIRST, PHASE_LAST = date(2031, 3, 1), date(2031, 3, 30)
 IN_THE_PHASE = f.local(2031, 3, 15, 12)
+PUBLISH_AT = f.local(2031, 4, 1, 9)  # what `schedule` asks for
 AFTER_THE_CONSULTATION = f.local(2031, 4, 20, 12)
 
 FORM = {"name": "Sara Svensson", "email": "sara@example.org", "organisation_id": "0",
@@ -122,6 +125,29 @@ def give_feedback(client, process_id, proposal_id, outcome, reason="", merged_in
                       f"feedback-{proposal_id}-feedback": reason})
 
 
+def schedule(client, process_id, when="2031-04-01T09:00"):
+    return post_form(client, f"/manage/processes/{process_id}/proposals/publication", {"publish-publish_at": when})
+
+
+def withdraw_through_link(client, token):
+    return client.post(f"/processes/proposals/{token}/withdraw", data={"csrf_token": csrf_token(client)})
+
+
+def set_topic(client, process_id, meeting_id, proposal_id):
+    return post_form(client, f"/manage/processes/{process_id}/meetings/{meeting_id}/topic",
+                     {f"topic-{meeting_id}-topic_id": str(proposal_id)})
+
+
+def meeting_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Event.id).where(Event.slug == "sakrad-2031"))
+
+
+def flash_text(response) -> str:
+    return " ".join(text_of(m).strip() for m in re.findall(r'<p class="flash flash-\w+">(.*?)</p>',
+                                                            response.get_data(as_text=True), re.S))
+
+
 def error_text(response, field_id: str) -> str:
     match = re.search(rf'<p class="error-message" id="{re.escape(field_id)}-error">(.*?)</p>',
                       response.get_data(as_text=True), re.S)
@@ -189,6 +215,26 @@ def test_outside_the_phase_the_form_page_says_when_and_the_process_page_offers_n
     assert "Förslag tas emot från och med 1 mars 2031 till och med 30 mars 2031." in text_of(process_page)
 
 
+def test_when_the_phase_closes_while_someone_types_they_get_their_text_back_to_copy(client, app, dialogue, clock):
+    assert 'name="title"' in client.get(f"/processes/{SLUG}/proposals/new").get_data(as_text=True)
+    clock.now = datetime(2031, 3, 31, 0, 0, tzinfo=f.STOCKHOLM).astimezone(UTC)  # midnight after the last day
+
+    response = send_proposal(client)
+
+    assert response.status_code == 409
+    page = text_of(response)
+    assert "Förslag till dagordning tas bara emot från och med 1 mars 2031 till och med 30 mars 2031." in page
+    assert "Det här skrev du Ditt förslag skickades inte. Kopiera det du skrev om du vill spara det." in page
+    html = response.get_data(as_text=True)
+    assert re.search(r'<label for="typed-title">Din rubrik</label>\s*'
+                     r'<input type="text" id="typed-title" value="Ungas väg till arbete" readonly', html)
+    description = re.search(r'<label for="typed-description">Din beskrivning</label>\s*'
+                            r'<textarea id="typed-description" [^>]*readonly[^>]*>(.*?)</textarea>', html, re.S)
+    assert description and description.group(1) == FORM["description"]
+    assert 'name="title"' not in html and 'name="description"' not in html  # nothing to send again by mistake
+    assert count(app) == 0 and count(app, OutboxMessage) == 0
+
+
 def test_while_the_phase_is_open_the_process_page_links_to_the_form(client, dialogue, clock):
     page = client.get(f"/processes/{SLUG}")
     assert f'href="/processes/{SLUG}/proposals/new"' in page.get_data(as_text=True)
@@ -233,6 +279,43 @@ def test_a_wrong_personal_link_finds_nothing(client, app, dialogue):
     response = client.get("/processes/proposals/not-a-real-token")
     assert response.status_code == 404
     assert "Länken gäller inte" in text_of(response)
+
+
+def test_an_organiser_sends_a_new_link_in_the_proposers_language_and_the_old_one_stops_working(
+        client, app, smtp, dialogue, clock, organiser_client):
+    proposal_id, old_token = make_proposal(app, dialogue, "Suomenkieliset palvelut", email="aino@example.org",
+                                           language="fi", organisation="Suomalaisten yhdistys", name="Aino Virtanen")
+    assert client.get(f"/processes/proposals/{old_token}").status_code == 200
+    deliver(app)  # the confirmation mail
+    smtp.messages.clear()
+    manage_page = text_of(organiser_client.get(f"/manage/processes/{dialogue}/proposals"))
+    assert "Skicka en ny länk: Suomenkieliset palvelut" in manage_page
+
+    response = post_form(organiser_client, f"/manage/processes/{dialogue}/proposals/{proposal_id}/new-link", {})
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/manage/processes/{dialogue}/proposals#proposal-{proposal_id}")
+    assert flash_text(organiser_client.get(response.headers["Location"])) == (
+        "En ny länk till ”Suomenkieliset palvelut” är på väg till aino@example.org. "
+        "Den tidigare länken fungerar inte längre.")
+    old = client.get(f"/processes/proposals/{old_token}")
+    assert old.status_code == 404 and "Länken gäller inte" in text_of(old)
+    assert withdraw_through_link(client, old_token).status_code == 404
+    with app.app_context():
+        organiser = db.session.scalar(select(f.User.id).where(f.User.email == "arrangor@example.org"))
+        entries = db.session.execute(select(AuditEntry.object_id, AuditEntry.user_id)
+                                     .where(AuditEntry.action == "proposal.link_renewed")).all()
+        assert [tuple(e) for e in entries] == [(proposal_id, organiser)]
+
+    assert deliver(app) == 1
+    mail = smtp.last("aino@example.org")
+    assert mail["Subject"] == "Uusi linkki esityslistaehdotukseesi: Dialog med civilsamhället 2031"
+    assert "Aiemmissa sähköposteissa oleva linkki ei enää toimi." in text_body(mail)
+    assert "Hei Aino Virtanen," in text_body(mail)
+    path = link_in(mail, r"https?://\S+/processes/proposals/[\w-]+")
+    assert old_token not in path
+    personal = client.get(path)
+    assert personal.status_code == 200 and "Suomenkieliset palvelut" in text_of(personal)
 
 
 # ---------------------------------------------------------------- the organisation
@@ -494,7 +577,8 @@ def test_a_proposal_cannot_be_confirmed_once_the_answers_are_scheduled(client, a
     assert proposal_by_title(app, "Sent bekräftat").confirmed_at is None
 
 
-def test_the_proposer_can_withdraw_until_the_feedback_is_published(client, app, dialogue, clock, organiser_client):
+def test_the_proposer_can_withdraw_before_the_answers_and_not_after_publication(client, app, dialogue, clock,
+                                                                               organiser_client):
     kept, kept_token = make_proposal(app, dialogue, "Ungas väg till arbete")
     gone, gone_token = make_proposal(app, dialogue, "Tillbakadraget förslag")
     page = f"/processes/proposals/{gone_token}/withdraw"
@@ -517,6 +601,112 @@ def test_the_proposer_can_withdraw_until_the_feedback_is_published(client, app, 
         assert db.session.get(AgendaProposal, kept).withdrawn_at is None
     public = text_of(client.get(f"/processes/{SLUG}"))
     assert "Ungas väg till arbete" in public and "Tillbakadraget förslag" not in public
+
+
+def test_once_the_answers_are_scheduled_the_proposer_writes_to_the_contact_instead_of_withdrawing(
+        client, app, dialogue, clock, organiser_client):
+    with app.app_context():
+        db.session.scalar(select(Event).where(Event.slug == "sakrad-2031")).contact_email = "samrad@example.org"
+        db.session.commit()
+    target, target_token = make_proposal(app, dialogue, "Ungas väg till arbete")
+    merged, _ = make_proposal(app, dialogue, "Praktik för unga")
+    give_feedback(organiser_client, dialogue, target, "taken_up")
+    give_feedback(organiser_client, dialogue, merged, "merged", "Samma fråga.", merged_into=target)
+    assert schedule(organiser_client, dialogue).status_code == 302
+    before = snapshot(app, dialogue)
+
+    personal = client.get(f"/processes/proposals/{target_token}")
+    assert ("Arrangörerna har redan besvarat förslagen, så ditt förslag kan inte längre dras tillbaka här. "
+            "Vill du ta tillbaka det, skriv till arrangörerna: samrad@example.org") in text_of(personal)
+    assert 'href="mailto:samrad@example.org"' in personal.get_data(as_text=True)
+    assert f"/processes/proposals/{target_token}/withdraw" not in personal.get_data(as_text=True)
+    assert client.get(f"/processes/proposals/{target_token}/withdraw").status_code == 302
+
+    refused = withdraw_through_link(client, target_token)
+    assert refused.status_code == 302
+    assert flash_text(client.get(refused.headers["Location"])) == (
+        "Arrangörerna har redan besvarat förslagen, så ditt förslag kan inte längre dras tillbaka här.")
+    assert snapshot(app, dialogue) == before
+
+    # cancelling the publication opens withdrawal again; what was merged into it then needs a new answer
+    assert post_form(organiser_client, f"/manage/processes/{dialogue}/proposals/publication/cancel",
+                     {}).status_code == 302
+    assert withdraw_through_link(client, target_token).status_code == 302
+    assert proposal_by_title(app, "Ungas väg till arbete").withdrawn_at is not None
+    again = schedule(organiser_client, dialogue)
+    assert again.status_code == 422
+    assert "Fortfarande utan återkoppling: Praktik för unga." in error_text(again, "publish-publish_at")
+
+
+def test_the_worker_publishes_nothing_while_an_answer_points_at_a_withdrawn_proposal(client, app, dialogue, clock,
+                                                                                   caplog):
+    target, _ = make_proposal(app, dialogue, "Ungas väg till arbete", email="sara@example.org")
+    merged, _ = make_proposal(app, dialogue, "Praktik för unga", email="ung@example.org")
+    with app.test_request_context():
+        process = db.session.get(Process, dialogue)
+        a, b = db.session.get(AgendaProposal, target), db.session.get(AgendaProposal, merged)
+        proposals.give_feedback(a, ProposalOutcome.TAKEN_UP, "", merged_into=None, now=IN_THE_PHASE, user_id=None)
+        proposals.give_feedback(b, ProposalOutcome.MERGED, "Samma fråga.", merged_into=a, now=IN_THE_PHASE,
+                                user_id=None)
+        proposals.schedule_publication(process, PUBLISH_AT, now=IN_THE_PHASE, user_id=None)
+        with pytest.raises(proposals.ProposalError) as refused:
+            proposals.withdraw(a, IN_THE_PHASE + timedelta(days=1))
+        assert refused.value.code == "answered_withdraw"
+        db.session.commit()
+    # what the rules no longer let happen: a row from before them, or mended by hand
+    with app.app_context():
+        db.session.execute(update(AgendaProposal).where(AgendaProposal.id == target)
+                           .values(withdrawn_at=IN_THE_PHASE + timedelta(days=1)))
+        db.session.commit()
+
+    with app.app_context(), caplog.at_level(logging.WARNING):
+        assert proposals.publish_due_feedback(PUBLISH_AT) == 0
+        db.session.commit()
+        assert db.session.get(Process, dialogue).feedback_mailed_at is None
+    assert count(app, OutboxMessage, OutboxMessage.kind == "proposal.feedback") == 0
+    assert f"feedback of process {dialogue} ({SLUG}) is due but not published: proposals {merged} " in caplog.text
+
+    clock.now = PUBLISH_AT
+    with app.test_request_context():
+        assert proposals.outcome_text(db.session.get(AgendaProposal, merged)) == "Sammanslaget med ett annat förslag"
+    public = text_of(client.get(f"/processes/{SLUG}"))
+    assert "Praktik för unga" in public and "Ungas väg till arbete" not in public
+
+
+# ---------------------------------------------------------------- the worker and the organisers
+
+@pytest.mark.parametrize("action", ["cancel", "schedule", "publish now"])
+def test_once_the_worker_has_mailed_a_late_organiser_click_changes_nothing(app, dialogue, clock, organiser_client,
+                                                                          action):
+    proposal_id, _ = make_proposal(app, dialogue, "Ungas väg till arbete")
+    give_feedback(organiser_client, dialogue, proposal_id, "taken_up", "Ett viktigt ämne.")
+    assert schedule(organiser_client, dialogue).status_code == 302
+    with app.app_context():  # the worker, on time by its own clock
+        assert proposals.publish_due_feedback(PUBLISH_AT) == 1
+        db.session.commit()
+    before = snapshot(app, dialogue)
+    assert before[:2] == (PUBLISH_AT, PUBLISH_AT)
+
+    clock.now = PUBLISH_AT - timedelta(seconds=5)  # the organiser's request, a moment behind
+    url = f"/manage/processes/{dialogue}/proposals/publication"
+    response = {
+        "cancel": lambda: post_form(organiser_client, f"{url}/cancel", {}),
+        "schedule": lambda: schedule(organiser_client, dialogue, "2031-04-02T09:00"),
+        "publish now": lambda: post_form(organiser_client, f"{url}/now", {}),
+    }[action]()
+
+    assert response.status_code == 409
+    assert flash_text(response) == ("Återkopplingen publicerades och förslagsställarna fick e-post under tiden, "
+                                    "så publiceringen kan inte längre ändras.")
+    assert snapshot(app, dialogue) == before
+    assert count(app, OutboxMessage, OutboxMessage.kind == "proposal.feedback") == 1
+    assert f'name="feedback-{proposal_id}-outcome"' not in response.get_data(as_text=True)
+
+
+def test_the_publication_time_names_its_timezone_in_words(app, dialogue, clock, organiser_client):
+    page = text_of(organiser_client.get(f"/manage/processes/{dialogue}/proposals"))
+    assert "Publicera den (obligatoriskt) Tidszon: Svensk tid (Europe/Stockholm)" in page
+    assert "Tid i Europe/Stockholm" not in page
 
 
 # ---------------------------------------------------------------- follow-up topics
@@ -550,6 +740,85 @@ def test_a_follow_up_meeting_shows_its_topic_on_its_public_page(client, app, dia
 
     assert post_form(organiser_client, url, {f"topic-{meeting}-topic_id": "0"}).status_code == 302
     assert "Ungas väg till arbete" not in text_of(client.get("/events/sakrad-2031/"))
+
+
+def test_a_meeting_that_leaves_the_process_loses_its_topic(client, app, dialogue, clock, organiser_client):
+    taken, _ = make_proposal(app, dialogue, "Ungas väg till arbete")
+    give_feedback(organiser_client, dialogue, taken, "taken_up", "Ett viktigt ämne.")
+    meeting = meeting_id(app)
+    assert set_topic(organiser_client, dialogue, meeting, taken).status_code == 302
+    post_form(organiser_client, f"/manage/processes/{dialogue}/proposals/publication/now", {})
+    assert "Ungas väg till arbete" in text_of(client.get("/events/sakrad-2031/"))
+
+    response = post_form(organiser_client, f"/manage/processes/{dialogue}/meetings/{meeting}/remove", {})
+
+    assert response.status_code == 302
+    with app.app_context():
+        event = db.session.get(Event, meeting)
+        assert (event.process_id, event.topic_proposal_id) == (None, None)
+    assert "Ungas väg till arbete" not in text_of(client.get("/events/sakrad-2031/"))
+
+
+def test_a_meeting_shows_no_topic_from_another_process(client, app, dialogue, clock, organiser_client):
+    taken, _ = make_proposal(app, dialogue, "Ungas väg till arbete")
+    give_feedback(organiser_client, dialogue, taken, "taken_up", "Ett viktigt ämne.")
+    meeting = meeting_id(app)
+    set_topic(organiser_client, dialogue, meeting, taken)
+    post_form(organiser_client, f"/manage/processes/{dialogue}/proposals/publication/now", {})
+    with app.app_context():  # moved to another process by hand, the topic left behind
+        other = Process(slug="dialog-2032", title="Dialog med civilsamhället 2032", published=True)
+        db.session.add(other)
+        db.session.flush()
+        db.session.get(Event, meeting).process_id = other.id
+        db.session.commit()
+
+    page = text_of(client.get("/events/sakrad-2031/"))
+    assert "Sakråd om unga" in page and "Ungas väg till arbete" not in page
+
+
+def test_an_answer_that_would_take_away_a_meetings_topic_is_refused_beside_the_outcome(
+        app, dialogue, clock, organiser_client):
+    topic, _ = make_proposal(app, dialogue, "Ungas väg till arbete")
+    other, _ = make_proposal(app, dialogue, "Språkcafé i biblioteken")
+    give_feedback(organiser_client, dialogue, topic, "taken_up", "Ett viktigt ämne.")
+    give_feedback(organiser_client, dialogue, other, "taken_up", "Också viktigt.")
+    meeting = meeting_id(app)
+    assert set_topic(organiser_client, dialogue, meeting, topic).status_code == 302
+    before = snapshot(app, dialogue)
+
+    for outcome, target in [("not_taken_up", 0), ("merged", other)]:
+        response = give_feedback(organiser_client, dialogue, topic, outcome, "Vi ändrade oss.", merged_into=target)
+        assert response.status_code == 422
+        assert error_text(response, f"feedback-{topic}-outcome") == (
+            "Med det här svaret kan ”Ungas väg till arbete” inte längre vara ämne för Sakråd om unga. "
+            "Välj först ett annat ämne för mötet under ”Sakrådens ämnen”.")
+        assert "Vi ändrade oss." in response.get_data(as_text=True)
+    assert snapshot(app, dialogue) == before
+
+    assert set_topic(organiser_client, dialogue, meeting, other).status_code == 302
+    assert give_feedback(organiser_client, dialogue, topic, "not_taken_up", "Vi ändrade oss.").status_code == 302
+
+
+def test_a_topic_that_is_no_longer_taken_up_is_not_shown_on_the_meetings_page(client, app, dialogue, clock,
+                                                                              organiser_client):
+    main, _ = make_proposal(app, dialogue, "Ungas väg till arbete")
+    similar, similar_token = make_proposal(app, dialogue, "Praktik för unga", email="ung@example.org")
+    give_feedback(organiser_client, dialogue, main, "not_taken_up", "Tas upp bara tillsammans med ett annat.")
+    give_feedback(organiser_client, dialogue, similar, "merged", "Samma fråga.", merged_into=main)
+    meeting = meeting_id(app)
+    assert set_topic(organiser_client, dialogue, meeting, main).status_code == 302  # others are merged into it
+
+    # the organisers' own change that would leave the meeting without its topic is refused ...
+    refused = give_feedback(organiser_client, dialogue, similar, "taken_up", "Egen punkt.")
+    assert error_text(refused, f"feedback-{similar}-outcome").startswith(
+        "Med det här svaret kan ”Ungas väg till arbete” inte längre vara ämne för Sakråd om unga.")
+    # ... the proposer's withdrawal is not theirs to refuse: the page stops showing the topic instead
+    assert withdraw_through_link(client, similar_token).status_code == 302
+    assert post_form(organiser_client, f"/manage/processes/{dialogue}/proposals/publication/now",
+                     {}).status_code == 302
+
+    assert "Ungas väg till arbete" not in text_of(client.get("/events/sakrad-2031/"))
+    assert "Fördjupar" not in text_of(client.get(f"/processes/{SLUG}"))
 
 
 # ---------------------------------------------------------------- bad input, CSRF and roles
@@ -606,15 +875,18 @@ def test_bad_input_on_the_organiser_forms_is_explained_beside_the_field_and_chan
 
 def test_a_post_without_the_csrf_token_is_refused(client, app, dialogue, clock, organiser_client):
     proposal_id, token = make_proposal(app, dialogue, "Ungas väg till arbete", confirmed=False)
+    confirmed_id, confirmed_token = make_proposal(app, dialogue, "Bekräftat förslag")
     before = snapshot(app, dialogue)
     assert client.post(f"/processes/{SLUG}/proposals/new", data=FORM).status_code == 400
     assert client.post(f"/processes/proposals/{token}/confirm").status_code == 400
     assert client.post(f"/processes/proposals/{token}/withdraw").status_code == 400
+    assert organiser_client.post(f"/manage/processes/{dialogue}/proposals/{confirmed_id}/new-link").status_code == 400
     assert organiser_client.post(f"/manage/processes/{dialogue}/proposals/publication/now").status_code == 400
     assert organiser_client.post(f"/manage/processes/{dialogue}/proposals/publication",
                                  data={"publish-publish_at": "2031-04-01T09:00"}).status_code == 400
     assert snapshot(app, dialogue) == before
-    assert count(app) == 1
+    assert count(app) == 2
+    assert client.get(f"/processes/proposals/{confirmed_token}").status_code == 200  # the link was not replaced
 
 
 @pytest.mark.parametrize("method, path", [
@@ -625,6 +897,7 @@ def test_a_post_without_the_csrf_token_is_refused(client, app, dialogue, clock, 
     ("post", "/manage/processes/{d}/proposals/publication/now"),
     ("post", "/manage/processes/{d}/proposals/publication/cancel"),
     ("post", "/manage/processes/{d}/meetings/{m}/topic"),
+    ("post", "/manage/processes/{d}/proposals/{p}/new-link"),
 ])
 def test_an_organiser_of_single_events_gets_403_on_the_proposal_pages(app, dialogue, clock, method, path):
     proposal_id, _ = make_proposal(app, dialogue, "Ungas väg till arbete")

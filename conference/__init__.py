@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app_config.require_base_url(app.config, debug=app.debug, testing=app.config.get("TESTING", False))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    _trust_proxies(app)
     _import_models()
     _init_extensions(app)
     _register_blueprints(app)
@@ -34,6 +35,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_commands(app)
     _connect_signals()
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind a reverse proxy every request comes from the proxy: read the client from its headers instead."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _connect_signals() -> None:

@@ -136,15 +136,19 @@ def test_organiser_pages_are_not_cached(client, two_events):
     assert client.get("/manage/").headers["Cache-Control"] == "no-store"
 
 
-@pytest.fixture
-def limited_client(tmp_path):
-    """An app of its own with the rate limits on; they are off for the rest of the suite."""
+@pytest.fixture(params=[0])
+def limited_client(tmp_path, request):
+    """An app of its own with the rate limits on; they are off for the rest of the suite.
+
+    The parameter is the number of trusted reverse proxies in front of it.
+    """
     import flask_migrate
 
     from conference import create_app
     from conference.extensions import limiter
 
     app = create_app({"TESTING": True, "SECRET_KEY": "x" * 20, "RATELIMIT_ENABLED": True,
+                      "TRUSTED_PROXIES": request.param,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/limited.sqlite"})
     with app.app_context():
         flask_migrate.upgrade()
@@ -152,6 +156,13 @@ def limited_client(tmp_path):
     # the limiter is one object shared by every app in this process
     limiter.reset()
     limiter.enabled = False
+
+
+def failed_logins(client, count: int, forwarded_for: str | None = None) -> list[int]:
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return [client.post("/login", data={"email": "a@example.org", "password": "guess",
+                                        "csrf_token": csrf_token(client)}, headers=headers).status_code
+            for _ in range(count)]
 
 
 def test_login_attempts_are_rate_limited_per_client(limited_client):
@@ -163,6 +174,19 @@ def test_login_attempts_are_rate_limited_per_client(limited_client):
     refused = client.post("/login", data={"email": "a@example.org", "csrf_token": csrf_token(client)})
     assert refused.status_code == 429
     assert "Vänta en minut och försök igen." in text_of(refused)
+
+
+@pytest.mark.parametrize("limited_client", [1], indirect=True)
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(limited_client):
+    assert failed_logins(limited_client, 11, "198.51.100.1") == [422] * 10 + [429]
+    assert failed_logins(limited_client, 1, "198.51.100.2") == [422]  # another client behind the same proxy
+    # a client cannot slip past by adding an address of its own: the proxy appends the one it saw
+    assert failed_logins(limited_client, 1, "203.0.113.9, 198.51.100.1") == [429]
+
+
+def test_without_a_trusted_proxy_a_forwarded_for_header_changes_nothing(limited_client):
+    assert failed_logins(limited_client, 10, "198.51.100.1") == [422] * 10
+    assert failed_logins(limited_client, 1, "198.51.100.2") == [429]
 
 
 @pytest.mark.parametrize("url", ["/events/a%00b/", "/organisations/a%00b", "/api/v1/events/a%00b", "/?q=%00"])

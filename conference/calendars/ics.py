@@ -54,7 +54,7 @@ def invitation(*, method: str, uid: str, sequence: int, summary: str, descriptio
                starts_at: datetime, ends_at: datetime, tz_name: str, organizer_name: str, organizer_email: str,
                attendee_name: str, attendee_email: str, status: str = "CONFIRMED",
                partstat: str = "ACCEPTED", rsvp: bool = False) -> bytes:
-    """One VEVENT for one attendee, as an iTIP REQUEST or CANCEL."""
+    """One VEVENT for one attendee, as an iTIP REQUEST or CANCEL; a PUBLISH leaves the attendee out."""
     zone = ZoneInfo(tz_name)
     calendar = _calendar(method, tz_name)
     calendar.add_component(_event(uid, sequence, summary, description, url, location, starts_at.astimezone(zone),
@@ -138,10 +138,11 @@ def _event(uid, sequence, summary, description, url, location, starts_at, ends_a
     organizer = vCalAddress(f"mailto:{organizer_email}")
     organizer.params["CN"] = vText(organizer_name or organizer_email)
     event.add("ORGANIZER", organizer)
-    attendee = vCalAddress(f"mailto:{attendee_email}")
-    attendee.params["CN"] = vText(attendee_name)
-    attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
-    attendee.params["PARTSTAT"] = vText(partstat)
-    attendee.params["RSVP"] = vText("TRUE" if rsvp else "FALSE")
-    event.add("ATTENDEE", attendee)
+    if attendee_email:  # an iTIP PUBLISH names no attendees (RFC 5546, 3.2.1): a file to import, not a meeting
+        attendee = vCalAddress(f"mailto:{attendee_email}")
+        attendee.params["CN"] = vText(attendee_name)
+        attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
+        attendee.params["PARTSTAT"] = vText(partstat)
+        attendee.params["RSVP"] = vText("TRUE" if rsvp else "FALSE")
+        event.add("ATTENDEE", attendee)
     return event

@@ -54,7 +54,7 @@ def ics_for(registration, *, method: str = "PUBLISH") -> bytes:
         starts_at=event.starts_at, ends_at=event.ends_at, tz_name=event.timezone,
         organizer_name=event.contact_name or event.title,
         organizer_email=event.contact_email or envelope_sender(),
-        attendee_name=registration.name, attendee_email=registration.email,
+        attendee_name=registration.name, attendee_email="" if method == "PUBLISH" else registration.email,
         status="CANCELLED" if event.cancelled_at else "CONFIRMED")
 
 

@@ -281,8 +281,10 @@ def test_the_ticket_calendar_file_downloads(client, app, smtp, open_event):
     manage_path = confirm_from_mail(client, smtp)
     response = client.get(manage_path + "/event.ics")
     assert response.mimetype == "text/calendar"
-    assert vobject.readOne(response.get_data(as_text=True), validate=True).vevent.summary.value == \
-        "Integrationsforum 2031"
+    calendar = vobject.readOne(response.get_data(as_text=True), validate=True)
+    assert calendar.method.value == "PUBLISH" and calendar.vevent.summary.value == "Integrationsforum 2031"
+    assert "attendee" not in calendar.vevent.contents  # a file to import, not an invitation to answer
+    assert calendar.vevent.organizer.value.startswith("mailto:")
 
 
 def test_the_event_page_links_to_the_registration_while_it_is_open(client, open_event):

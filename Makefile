@@ -65,9 +65,11 @@ test-sqlite:
 test-postgres:
 	bash tests/with_postgres.sh $(BIN)/pytest -m "not browser"
 
-# Registrations per second and outbox delivery rate, on SQLite and a throw-away PostgreSQL; prints a table.
+# Registrations per second and outbox delivery rate, on SQLite and a throw-away PostgreSQL; then how the
+# process page grows and what a camera photo costs. Prints tables.
 bench: $(VENV)/.installed-test translations
 	bash tests/with_postgres.sh sh -c '$(BIN)/python -m tests.benchmarks.bench_registration --postgres-url "$$TEST_DATABASE_URL"'
+	$(BIN)/python -m tests.benchmarks.bench_consultation
 
 clean:
 	rm -rf $(VENV) node_modules

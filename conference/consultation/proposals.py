@@ -484,12 +484,20 @@ def visible_topic(event: Event, now: datetime) -> AgendaProposal | None:
 
     Only a proposal of the meeting's own process, and only while it is one a meeting can deepen.
     """
-    proposal = event.topic_proposal
-    if proposal is None or event.process_id is None or proposal.process_id != event.process_id:
+    if event.process is None or event.topic_proposal_id is None:
         return None
-    if not feedback_public(proposal.process, now):
-        return None
-    return proposal if proposal.id in topic_ids(live_proposals(proposal.process)) else None
+    return visible_topics(event.process, [event], now).get(event.id)
+
+
+def visible_topics(process: Process, meetings: list[Event], now: datetime) -> dict[int, AgendaProposal]:
+    """`visible_topic` of several meetings of one process, by meeting id, reading the proposals once."""
+    if not any(m.topic_proposal_id for m in meetings) or not feedback_public(process, now):
+        return {}
+    live = live_proposals(process)
+    deepened = topic_ids(live)
+    by_id = {p.id: p for p in live if p.id in deepened}
+    return {m.id: by_id[m.topic_proposal_id] for m in meetings
+            if m.process_id == process.id and m.topic_proposal_id in by_id}
 
 
 # ---------------------------------------------------------------- mails, in the proposer's language

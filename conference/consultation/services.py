@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from conference.core import audit
 from conference.consultation.models import Document, FeedbackWindow, InvitedGroup, NewsItem, Phase, Process
@@ -29,7 +30,9 @@ def visible_news(process: Process, now: datetime) -> list[NewsItem]:
 
 
 def meetings(process: Process, *, published_only: bool = True) -> list[Event]:
-    query = select(Event).where(Event.process_id == process.id).order_by(Event.starts_at)
+    """The process's meetings in time order, with what the process page shows of each loaded at once."""
+    query = (select(Event).where(Event.process_id == process.id).order_by(Event.starts_at)
+             .options(selectinload(Event.feedback_window)))
     if published_only:
         query = query.where(Event.published.is_(True))
     return list(db.session.scalars(query))

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from conference.consultation import services
+from conference.consultation import proposals, services
 from conference.core.timeutil import utcnow
 from conference.events import services as events
 
@@ -22,6 +22,7 @@ def process(slug):
     return render_template(
         "consultation/process.html", process=found, now=now, news=services.visible_news(found, now),
         coming=[m for m in meetings if m.ends_at >= now], past=[m for m in meetings if m.ends_at < now],
+        topics=proposals.visible_topics(found, meetings, now),
         registration_state=lambda event: events.registration_state(event, now),
         earlier=services.earlier_cycles(found))
 

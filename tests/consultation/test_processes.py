@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from conference.consultation.models import (AgendaProposal, Document, FeedbackAudience, FeedbackWindow, InvitedGroup,
-                                            NewsItem, Phase, PhaseKind, Photo, Process, WrittenComment)
+                                            NewsItem, Phase, PhaseKind, Photo, Process, ProposalOutcome,
+                                            WrittenComment)
 from conference.core.timeutil import utcnow
 from conference.events.models import Event, RegistrationPolicy
 from conference.extensions import db
@@ -213,3 +214,47 @@ def test_a_copied_meeting_keeps_its_wall_clock_time_across_a_dst_change(admin_cl
         assert copy.stages[0].id != room_id
         assert copy.process.timezone == "Europe/Helsinki"
         assert copy.feedback_window.closes_at == f.local(2032, 11, 2, 23, 59)
+
+
+def statements_for(app, client, path: str) -> int:
+    from sqlalchemy import event as sql_event
+
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    sql_event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sql_event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_process_page_reads_the_same_number_of_rows_sets_however_many_meetings_it_lists(app, client, dialogue):
+    with app.app_context():
+        process = db.session.get(Process, dialogue)
+        process.feedback_publish_at = process.feedback_mailed_at = utcnow() - timedelta(days=1)
+        proposal = AgendaProposal(process_id=dialogue, title="Språkstöd", description="Mer.", organisation_name="F",
+                                  proposer_name="Cia", email="cia@example.org", email_normalised="cia@example.org",
+                                  nonce="n1", token_hash="h1", consent_version="t", confirmed_at=utcnow(),
+                                  outcome=ProposalOutcome.TAKEN_UP, feedback="Tas upp.")
+        db.session.add(proposal)
+        db.session.flush()
+        db.session.scalar(select(Event).where(Event.slug == "sakrad-2031")).topic_proposal_id = proposal.id
+        db.session.commit()
+        proposal_id = proposal.id
+    before = statements_for(app, client, "/processes/dialog-2031")
+    with app.app_context():
+        for n in range(6):
+            meeting = f.event(f"extra-{n}", title=f"Extra {n}", starts_at=f.local(2031, 6, 1 + n, 10),
+                              process_id=dialogue)
+            meeting.topic_proposal_id = proposal_id
+            meeting.feedback_window = FeedbackWindow(closes_at=f.local(2031, 6, 20), audience=FeedbackAudience.ANYONE)
+        db.session.commit()
+    page = client.get("/processes/dialog-2031")
+    assert text_of(page).count("Fördjupar: Språkstöd") == 7
+    assert statements_for(app, client, "/processes/dialog-2031") == before

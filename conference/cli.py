@@ -88,10 +88,11 @@ def load_demo(if_empty: bool):
 @click.option("--once", is_flag=True, help="Do what is due, then stop.")
 @click.option("--idle-seconds", default=2.0, show_default=True, help="Pause when there is nothing to send.")
 def work(once: bool, idle_seconds: float):
-    """Deliver queued e-mail (SMTP if MAIL_SERVER is set, else .eml files) and expire unconfirmed places."""
+    """Deliver queued e-mail (SMTP if MAIL_SERVER is set, else .eml files); every minute also expire
+    unconfirmed places, follow broadcasts and publish agenda-proposal feedback whose time has come."""
+    from conference.consultation import proposals
     from conference.core.timeutil import utcnow
     from conference.outbox import services as outbox
-    from conference.consultation import proposals
     from conference.press import broadcasts
     from conference.registration import services as registration
 

@@ -193,8 +193,9 @@ def propose(process: Process, sent: Proposal, *, now: datetime, consent_version:
 
 def lock_process(process: Process) -> None:
     """Take the process's row lock and read the row afresh: what another transaction committed counts."""
+    # the row must be fetched, not only selected: the ORM refreshes an object as its row is read
     db.session.execute(select(Process).where(Process.id == process.id).with_for_update()
-                       .execution_options(populate_existing=True))
+                       .execution_options(populate_existing=True)).scalar_one()
 
 
 def lock(proposal: AgendaProposal) -> None:

@@ -105,3 +105,38 @@ def test_an_organiser_cancelling_as_the_workers_publish_leaves_either_all_mails_
                 assert process.feedback_publish_at is None and not mails
                 assert "cancelled" in results
     assert sum(outcomes.values()) == ROUNDS
+
+
+def test_six_organisers_publishing_the_summary_at_once_mail_each_participant_once(app, wide_app):  # noqa: F811
+    from conference.consultation import comments
+    from conference.consultation.models import FeedbackAudience, FeedbackWindow
+    from conference.registration import services as registrations
+    from tests import factories as f
+
+    with app.test_request_context():
+        meeting = f.event("samrad-samtidigt", title="Samråd", starts_at=utcnow() - timedelta(days=3), hours=2)
+        for n in range(PROPOSERS):
+            registrations.register(meeting, registrations.Applicant(name=f"D {n}", email=f"deltagare-{n}@example.org"),
+                                   now=utcnow() - timedelta(days=10), consent_version="t", email_confirmed=True,
+                                   check_window=False)
+        window, _created = comments.save_window(meeting, closes_at=utcnow() - timedelta(days=1),
+                                                audience=FeedbackAudience.PARTICIPANTS, instructions="", user_id=None)
+        db.session.commit()
+        window_id = window.id
+
+    def publish(i, start):
+        with wide_app.test_request_context():
+            window = db.session.get(FeedbackWindow, window_id)
+            start()
+            outcome, mailed = comments.save_summary(window, f"Sammanfattning {i}.", publish=True, now=utcnow(),
+                                                    user_id=None)
+            db.session.commit()
+            return outcome, mailed
+
+    results = all_at_once(6, publish)
+    assert sorted(outcome for outcome, _mailed in results) == ["corrected"] * 5 + ["published"]
+    assert [mailed for outcome, mailed in results if outcome == "published"] == [PROPOSERS]
+    with app.app_context():
+        recipients = Counter(db.session.scalars(select(OutboxMessage.recipient).where(
+            OutboxMessage.kind == "consultation.summary")))
+    assert len(recipients) == PROPOSERS and set(recipients.values()) == {1}

@@ -6,17 +6,20 @@ same Message-ID. Two workers never hold the same claim: each claim is a conditio
 """
 
 import smtplib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import func, or_, select, update
 
 from conference.core.timeutil import utcnow
 from conference.extensions import db, mail
-from conference.outbox.compose import Mail, build, envelope_sender
+from conference.outbox.compose import CalendarPart, InlineImage, Mail, build, envelope_sender, render
 from conference.outbox.models import OutboxMessage, OutboxState
 
 CLAIM_SECONDS = 300
@@ -32,6 +35,31 @@ def enqueue(mail_: Mail, *, kind: str, event_id: int | None = None, batch: str |
                         message=message.as_bytes(policy=policy.SMTP), event_id=event_id, batch=batch)
     db.session.add(row)
     return row
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Whom a mail goes to, and the language it is written in."""
+
+    name: str
+    email: str
+    language: str
+
+
+def send(template: str, to: Addressee, subject, *, kind: str, event_id: int | None = None,
+         reply_to: str | None = None, calendar: CalendarPart | None = None,
+         images: Sequence[InlineImage] = (), batch: str | None = None, **context) -> OutboxMessage:
+    """Queue emails/<template> for `to`, in their language, in the caller's transaction.
+
+    `subject` is a lazy string (`lazy_gettext("... %(title)s", title=...)`): it is read in the
+    addressee's language, like the bodies.
+    """
+    with force_locale(to.language):
+        subject_text = str(subject)
+    text, html = render(template, to.language, **{"recipient": to, **context})
+    return enqueue(Mail(to_name=to.name, to_address=to.email, subject=subject_text, text=text, html=html,
+                        reply_to=reply_to or None, images=list(images), calendar=calendar),
+                   kind=kind, event_id=event_id, batch=batch)
 
 
 def claimable(now: datetime):

@@ -17,7 +17,7 @@ from conference.consultation.models import FeedbackAudience
 from conference.core import audit
 from conference.core.access import organiser_required
 from conference.core.timeutil import local_naive, to_utc, utcnow
-from conference.events.manage import managed_event_or_abort
+from conference.events.loading import managed_event_or_abort
 from conference.extensions import db
 
 PAGE = "consultation/comments/manage.html"

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from conference.consultation import forms, services
 from conference.core.access import organiser_required
 from conference.core.forms import ConfirmForm, options
-from conference.events.manage import managed_event_or_abort, organisation_choices
+from conference.events.loading import managed_event_or_abort
+from conference.events.forms import organisation_choices
 from conference.events.models import Organisation
 from conference.extensions import db
 

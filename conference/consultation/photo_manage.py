@@ -12,7 +12,7 @@ from conference.consultation.uploads import allow_larger_posts
 from conference.core.access import organiser_required
 from conference.core.forms import ConfirmForm
 from conference.core.timeutil import utcnow
-from conference.events.manage import managed_event_or_abort
+from conference.events.loading import managed_event_or_abort
 from conference.extensions import db
 
 # Room for a photo at the limit and the form's text fields: a file somewhat over the limit still reaches

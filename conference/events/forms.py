@@ -1,16 +1,20 @@
 """Organiser forms of the programme."""
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField,
                      TextAreaField, TimeField, URLField)
+from sqlalchemy import select
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from conference.core.forms import ConfirmForm, options, stripped  # noqa: F401 (views use forms.ConfirmForm)
 from conference.core.timeutil import wall_clock_problem
 from conference.events import labels, registry_numbers
+from conference.events.models import EventSeries, Organisation, Person
+from conference.extensions import db
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
               message=_l("Use lower-case letters a–z, digits and hyphens only."))
@@ -224,3 +228,19 @@ class MeetingSeriesForm(FlaskForm):
 
     def rule_given(self) -> bool:
         return bool(self.first_date.data and self.interval_weeks.data and self.count.data)
+
+
+# ---------------------------------------------------------------- choices from the shared register
+
+def organisation_choices():
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
+    return options((o.id, o.name) for o in organisations)
+
+
+def person_choices():
+    return options((p.id, p.name) for p in db.session.scalars(select(Person).order_by(Person.name)))
+
+
+def series_choices():
+    series = db.session.scalars(select(EventSeries).order_by(EventSeries.name))
+    return options([(0, _("— none —"))] + [(s.id, s.name) for s in series])

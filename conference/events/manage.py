@@ -14,6 +14,8 @@ from conference.core.forms import options
 from conference.core.access import can_manage_event, managed_event_filter, organiser_required
 from conference.core.timeutil import local_naive, to_utc, utcnow
 from conference.events import forms, meetings, services
+from conference.events.forms import organisation_choices, person_choices, series_choices
+from conference.events.loading import managed_event_or_abort
 from conference.events.models import (Appointment, Event, EventFormat, EventKind, EventSeries, Organisation,
                                       OrganisationKind, OrganiserRole, Person, RegistrationPolicy, Session,
                                       SessionKind, SpeakerRole, Stage)
@@ -23,18 +25,6 @@ bp = Blueprint("manage", __name__)
 
 
 # ---------------------------------------------------------------- helpers
-
-def managed_event_or_abort(slug: str, *, programme: bool = False) -> Event:
-    query = select(Event).where(Event.slug == slug)
-    if programme:
-        query = query.options(*services.with_programme())
-    event = db.session.scalar(query)
-    if event is None:
-        abort(404)
-    if not can_manage_event(current_user, event):
-        abort(403)
-    return event
-
 
 def owned_or_404(model, object_id: int, event: Event):
     obj = db.session.get(model, object_id)
@@ -66,20 +56,6 @@ def show_error(form, error: services.ProgrammeError) -> None:
 
 def render_form(template: str, form, **context):
     return render_template(template, form=form, **context), 422 if form.errors else 200
-
-
-def organisation_choices():
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
-    return options((o.id, o.name) for o in organisations)
-
-
-def person_choices():
-    return options((p.id, p.name) for p in db.session.scalars(select(Person).order_by(Person.name)))
-
-
-def series_choices():
-    series = db.session.scalars(select(EventSeries).order_by(EventSeries.name))
-    return options([(0, _("— none —"))] + [(s.id, s.name) for s in series])
 
 
 # ---------------------------------------------------------------- dashboard

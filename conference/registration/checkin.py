@@ -22,7 +22,7 @@ from conference.core import audit
 from conference.core.access import organiser_required
 from conference.core.models import User
 from conference.core.timeutil import utcnow
-from conference.events.manage import managed_event_or_abort
+from conference.events.loading import managed_event_or_abort
 from conference.events.models import Event
 from conference.extensions import db
 from conference.registration import forms, services

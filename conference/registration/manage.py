@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 
 from conference.core.access import organiser_required
 from conference.core.timeutil import utcnow
-from conference.events.manage import managed_event_or_abort
+from conference.events.loading import managed_event_or_abort
 from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox import services as outbox

@@ -25,7 +25,7 @@ from conference.core import audit
 from conference.core.access import organiser_required
 from conference.core.timeutil import local_date, to_local, utcnow
 from conference.events.labels import ORGANISATION_KIND
-from conference.events.manage import managed_event_or_abort
+from conference.events.loading import managed_event_or_abort
 from conference.events.models import Event, OrganisationKind
 from conference.extensions import db
 from conference.registration.labels import STATE_SHORT

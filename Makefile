@@ -48,7 +48,7 @@ run: $(VENV)/.installed node_modules/.package-lock.json vendor-js translations i
 	export BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}"; \
 	$(FLASK) db upgrade && \
 	$(FLASK) demo load --if-empty && \
-	{ $(FLASK) outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	{ $(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "Serving on http://127.0.0.1:$(PORT)/"; \
 	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app; }
 

@@ -33,7 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from conference.cli import register_commands
     register_commands(app)
-    _connect_signals()
+    _connect_features()
     return app
 
 
@@ -46,22 +46,21 @@ def _trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
-def _connect_signals() -> None:
-    from conference.calendars import itip
-    from conference.events.services import event_changed, session_changed
-    from conference.press import broadcasts
-    from conference.registration import services as registration_services
-
-    event_changed.connect(broadcasts.follow_saved_event)
-    event_changed.connect(itip.follow_saved_event)
-    event_changed.connect(registration_services.follow_saved_event)
-    session_changed.connect(itip.follow_saved_session)
+def _connect_features() -> None:
+    """Each feature's reactions to other features' changes, and its jobs for the worker, register on import."""
+    import conference.consultation.jobs  # noqa: F401
+    import conference.outbox.jobs  # noqa: F401
+    import conference.press.jobs  # noqa: F401
+    import conference.press.reactions  # noqa: F401
+    import conference.registration.jobs  # noqa: F401
+    import conference.registration.reactions  # noqa: F401
 
 
 def _import_models() -> None:
     """Every table must be known to the metadata before migrations compare it."""
     import conference.calendars.models  # noqa: F401
     import conference.consultation.models  # noqa: F401
+    import conference.core.jobs  # noqa: F401
     import conference.core.models  # noqa: F401
     import conference.events.models  # noqa: F401
     import conference.outbox.models  # noqa: F401

@@ -1,4 +1,4 @@
-"""Flask commands: users, demo data, the outbox worker."""
+"""Flask commands: users, demo data, the worker, the YouTube connection."""
 
 import sys
 import time
@@ -6,10 +6,11 @@ import time
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from conference.core import users
+from conference.core import jobs, users
+from conference.core.timeutil import utcnow
 from conference.core.models import Role
 from conference.extensions import db
 
@@ -84,39 +85,34 @@ def load_demo(if_empty: bool):
     click.echo(summary)
 
 
-@outbox_cli.command("work")
-@click.option("--once", is_flag=True, help="Do what is due, then stop.")
-@click.option("--idle-seconds", default=2.0, show_default=True, help="Pause when there is nothing to send.")
-def work(once: bool, idle_seconds: float):
-    """Deliver queued e-mail (SMTP if MAIL_SERVER is set, else .eml files); every minute also expire
-    unconfirmed places, follow broadcasts and publish agenda-proposal feedback whose time has come."""
-    from conference.consultation import proposals
-    from conference.core.timeutil import utcnow
-    from conference.outbox import services as outbox
-    from conference.press import broadcasts
-    from conference.registration import services as registration
-
-    last_housekeeping = None
+def run_worker(once: bool, idle_seconds: float) -> None:
+    """Run whatever the features registered: mail delivery on every turn, due one-off jobs, and each
+    periodic job when its time comes. Several workers may share one PostgreSQL database."""
     while True:
-        now = utcnow()
-        if last_housekeeping is None or (now - last_housekeeping).total_seconds() >= 60:
-            expired = registration.expire_unconfirmed(now)
-            db.session.commit()
-            if expired:
-                click.echo(f"{expired} unconfirmed registrations expired")
-            broadcasts.poll_due(now)
-            db.session.commit()
-            published = proposals.publish_due_feedback(now)
-            db.session.commit()
-            if published:
-                click.echo(f"feedback on agenda proposals published for {published} processes")
-            last_housekeeping = now
-        sent = outbox.deliver_due()
+        done = jobs.run_due(utcnow())
         db.session.remove()
         if once:
             return
-        if not sent:
+        if not done:
             time.sleep(idle_seconds)
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Do what is due, then stop.")
+@click.option("--idle-seconds", default=2.0, show_default=True, help="Pause when there is nothing to do.")
+def worker(once: bool, idle_seconds: float):
+    """Deliver queued e-mail (SMTP if MAIL_SERVER is set, else .eml files) and run the jobs that are due:
+    expiry of unconfirmed places, broadcast polling and rescheduling, scheduled publications."""
+    run_worker(once, idle_seconds)
+
+
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Do what is due, then stop.")
+@click.option("--idle-seconds", default=2.0, show_default=True, help="Pause when there is nothing to do.")
+def outbox_work(once: bool, idle_seconds: float):
+    """The same as `flask worker`, under its older name."""
+    run_worker(once, idle_seconds)
 
 
 youtube_cli = AppGroup("youtube", help="The YouTube channel.")
@@ -145,4 +141,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(worker)
     app.cli.add_command(youtube_cli)

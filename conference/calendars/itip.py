@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from conference.calendars import ics
+from conference.calendars import ics, mails
 from conference.calendars.models import CalendarDelivery
 from conference.core.timeutil import utcnow
 from conference.events.meetings import follows_rule, meetings_of
-from conference.events.models import Event
+from conference.events.models import Event, Session
 from conference.extensions import db
 from conference.outbox.compose import envelope_sender, external_url
 
@@ -50,45 +50,7 @@ def note_change(event: Event, *, force: bool = False) -> bool:
     return True
 
 
-def recipients(event: Event) -> list[Recipient]:
-    """Everyone with a place, and everyone invited who has not declined or registered yet.
-
-    Invitees of a weekly series are left out: their calendars hold the series, and hear of
-    this meeting through `series_recipients`.
-    """
-    from conference.registration.models import Invitation, InvitationState, Registration, RegistrationState
-
-    by_series = series_addresses(event)
-    people = [] if event.attendees_pick_sessions else [  # those hold the sessions they picked instead
-        Recipient(r.name, r.email, r.language, "ACCEPTED") for r in db.session.scalars(
-            select(Registration).where(Registration.event_id == event.id,
-                                       Registration.state == RegistrationState.CONFIRMED))]
-    people += [Recipient(i.name, i.email, i.language, "NEEDS-ACTION") for i in db.session.scalars(
-        select(Invitation).where(Invitation.event_id == event.id, Invitation.state == InvitationState.INVITED))]
-    return [p for p in people if p.email.strip().lower() not in by_series]
-
-
 # ---------------------------------------------------------------- weekly series (one RRULE)
-
-def series_addresses(event: Event) -> set[str]:
-    if not follows_rule(event.series) or event.occurrence_start is None:
-        return set()
-    from conference.registration.models import SeriesInvitee
-
-    return set(db.session.scalars(select(SeriesInvitee.email_normalised).where(
-        SeriesInvitee.series_id == event.series_id)))
-
-
-def series_recipients(event: Event) -> list[Recipient]:
-    """The series' invitees who have not declined this meeting."""
-    from conference.registration.models import Invitation, InvitationState, SeriesInvitee
-
-    rows = db.session.execute(
-        select(SeriesInvitee, Invitation.state).join(Invitation, Invitation.series_invitee_id == SeriesInvitee.id)
-        .where(Invitation.event_id == event.id, Invitation.state != InvitationState.DECLINED)).all()
-    return [Recipient(invitee.name, invitee.email, invitee.language,
-                      "ACCEPTED" if state is InvitationState.ACCEPTED else "NEEDS-ACTION") for invitee, state in rows]
-
 
 def series_calendar(series, recipient: Recipient) -> bytes:
     """The whole series as it stands now, for a new invitee."""
@@ -121,14 +83,12 @@ def occurrence_calendar(event: Event, recipient: Recipient, method: str) -> byte
         ends_at=event.ends_at, partstat=recipient.partstat, rsvp=recipient.partstat == "NEEDS-ACTION")
 
 
-def send_occurrence(event: Event, method: str) -> int:
-    """One meeting of a weekly series moved or was cancelled: that occurrence only, with a higher sequence."""
-    from conference.calendars import mails
-
+def send_occurrence(event: Event, method: str, people: list[Recipient]) -> int:
+    """One meeting of a weekly series moved or was cancelled: that occurrence only, with a higher sequence,
+    to the series' invitees given."""
     if not follows_rule(event.series) or event.occurrence_start is None:
         return 0
     event.series.calendar_sequence += 1
-    people = series_recipients(event)
     for recipient in people:
         body = occurrence_calendar(event, recipient, method)
         if method == CANCEL:
@@ -183,77 +143,48 @@ def calendar(event: Event, recipient: Recipient, method: str) -> bytes:
     return body
 
 
-def send_updates(event: Event) -> int:
-    """An update to everyone concerned; returns how many went out."""
-    from conference.calendars import mails
-
-    people = recipients(event)
+def send_updates(event: Event, people: list[Recipient], series_people: list[Recipient]) -> int:
+    """An update to everyone given (and, for a meeting of a weekly series, its invitees); how many went out."""
     for recipient in people:
         mails.update(event, recipient, calendar(event, recipient, REQUEST))
-    return len(people) + send_occurrence(event, REQUEST)
+    return len(people) + send_occurrence(event, REQUEST, series_people)
 
 
-def send_session_updates(event: Event) -> int:
-    """The organiser asks: every picked session goes out again, with a higher sequence."""
-    from conference.calendars import mails
-
-    if not event.attendees_pick_sessions:
-        return 0
+def send_session_updates(picked: list[tuple[Session, list[Recipient]]]) -> int:
+    """Every picked session goes out again to those who picked it, with a higher sequence."""
     sent = 0
-    for session in event.sessions:
+    for session, people in picked:
         session.calendar_sequence += 1
-        for recipient in pickers(session):
+        for recipient in people:
             mails.session_message(session, recipient, session_calendar(session, recipient, REQUEST), REQUEST)
             sent += 1
     return sent
 
 
-def send_cancellations(event: Event) -> int:
-    from conference.calendars import mails
-
-    people = recipients(event)
+def send_cancellations(event: Event, people: list[Recipient], picked: list[tuple[Session, list[Recipient]]],
+                       series_people: list[Recipient]) -> int:
+    """A CANCEL for the event to everyone given, for each picked session to those who picked it,
+    and for the occurrence to a weekly series' invitees."""
     for recipient in people:
         mails.event_cancelled(event, recipient, calendar(event, recipient, CANCEL))
-    picked = 0
-    if event.attendees_pick_sessions:
-        for session in event.sessions:
-            for recipient in pickers(session):
-                mails.session_message(session, recipient, session_calendar(session, recipient, CANCEL), CANCEL)
-                picked += 1
-    return len(people) + picked + send_occurrence(event, CANCEL)
-
-
-def follow_saved_event(_app, event: Event, **_extra) -> None:
-    """After an organiser saved an event: calendars learn of changes that matter to them."""
-    from flask import flash
-    from flask_babel import ngettext
-
-    if event.cancelled_at is not None or not note_change(event):
-        return  # a cancelled event's calendars hold its CANCEL; an edit must not bring it back
-    sent = send_updates(event)
-    db.session.commit()
-    if sent:
-        flash(ngettext("A calendar update went out to %(num)d person.",
-                       "Calendar updates went out to %(num)d people.", sent), "info")
-
-
-def cancel_event(event: Event, *, now) -> int:
-    """The event will not take place: registration stops, and every calendar is told."""
-    event.cancelled_at = now
-    note_change(event)
-    return send_cancellations(event)
+    cancelled = 0
+    for session, pickers in picked:
+        for recipient in pickers:
+            mails.session_message(session, recipient, session_calendar(session, recipient, CANCEL), CANCEL)
+            cancelled += 1
+    return len(people) + cancelled + send_occurrence(event, CANCEL, series_people)
 
 
 # ---------------------------------------------------------------- sessions attendees picked
 
-def session_fingerprint(session) -> str:
+def session_fingerprint(session: Session) -> str:
     parts = [session.title, session.starts_at.isoformat(), session.ends_at.isoformat(),
              session.stage.name if session.stage else "", session.event.venue,
              "cancelled" if session.event.cancelled_at else "confirmed"]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def note_session_change(session) -> bool:
+def note_session_change(session: Session) -> bool:
     current = session_fingerprint(session)
     if not session.calendar_fingerprint:
         session.calendar_fingerprint = current
@@ -265,7 +196,7 @@ def note_session_change(session) -> bool:
     return True
 
 
-def session_calendar(session, recipient: Recipient, method: str) -> bytes:
+def session_calendar(session: Session, recipient: Recipient, method: str) -> bytes:
     """One picked session as its own calendar object, its sequence recorded as sent."""
     event = session.event
     if not session.calendar_fingerprint:
@@ -284,42 +215,12 @@ def session_calendar(session, recipient: Recipient, method: str) -> bytes:
     return body
 
 
-def pickers(session) -> list[Recipient]:
-    from conference.registration.models import Registration, RegistrationState, SessionChoice
-
-    return [Recipient(r.name, r.email, r.language, "ACCEPTED") for r in db.session.scalars(
-        select(Registration).join(SessionChoice, SessionChoice.registration_id == Registration.id)
-        .where(SessionChoice.session_id == session.id, Registration.state == RegistrationState.CONFIRMED))]
-
-
-def send_picked_sessions(registration, sessions, method: str) -> int:
+def send_picked_sessions(recipient: Recipient, sessions: list[Session], method: str) -> int:
     """REQUEST (or CANCEL) each picked session to a registrant, one message per calendar object."""
-    from conference.calendars import mails
-
-    recipient = Recipient(registration.name, registration.email, registration.language, "ACCEPTED")
     sent = 0
     for session in sessions:
-        if method == CANCEL and delivery(session.event, registration.email, ics.session_uid(session.id)) is None:
+        if method == CANCEL and delivery(session.event, recipient.email, ics.session_uid(session.id)) is None:
             continue  # nothing in their calendar to remove
         mails.session_message(session, recipient, session_calendar(session, recipient, method), method)
         sent += 1
     return sent
-
-
-def follow_saved_session(_app, session, **_extra) -> None:
-    """After an organiser saved a session: those who picked it hear of changes that matter."""
-    from flask import flash
-    from flask_babel import ngettext
-
-    from conference.calendars import mails
-
-    if not session.event.attendees_pick_sessions or not note_session_change(session):
-        db.session.commit()
-        return
-    people = pickers(session)
-    for recipient in people:
-        mails.session_message(session, recipient, session_calendar(session, recipient, REQUEST), REQUEST)
-    db.session.commit()
-    if people:
-        flash(ngettext("A calendar update went out to %(num)d person.",
-                       "Calendar updates went out to %(num)d people.", len(people)), "info")

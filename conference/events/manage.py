@@ -4,12 +4,11 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from conference.calendars import itip
 from conference.core import audit
+from conference.core.hooks import flash_notices
 from conference.core.forms import options
 from conference.core.access import can_manage_event, managed_event_filter, organiser_required
 from conference.core.timeutil import local_naive, to_utc, utcnow
@@ -119,13 +118,14 @@ def new_event():
         with db.session.no_autoflush:
             event_form_to_model(form, event)
             try:
-                services.save_event(event, created=True, creator=current_user)
+                notices = services.save_event(event, created=True, now=utcnow(), creator=current_user)
             except services.ProgrammeError as error:
                 db.session.rollback()
                 show_error(form, error)
             else:
                 db.session.commit()
                 flash(_("The event was created."), "success")
+                flash_notices(notices)
                 return redirect(url_for(".event", slug=event.slug))
     elif request.method == "GET":
         form.timezone.data = "Europe/Stockholm"
@@ -152,14 +152,14 @@ def edit_event(slug):
         with db.session.no_autoflush:
             event_form_to_model(form, event)
             try:
-                services.save_event(event, created=False)
+                notices = services.save_event(event, created=False, now=utcnow())
             except services.ProgrammeError as error:
                 db.session.rollback()
                 show_error(form, error)
             else:
                 db.session.commit()
                 flash(_("The event was saved."), "success")
-                services.event_changed.send(current_app._get_current_object(), event=event)
+                flash_notices(notices)
                 return redirect(url_for(".event", slug=event.slug))
     elif request.method == "GET":
         event_model_to_form(event, form)
@@ -181,12 +181,9 @@ def send_calendar_update(slug):
     event = managed_event_or_abort(slug)
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
-    itip.note_change(event, force=True)
-    sent = itip.send_updates(event) + itip.send_session_updates(event)
-    audit.record("event.calendar_update_sent", event, recipients=sent)
+    notices = services.request_calendar_update(event, now=utcnow())
     db.session.commit()
-    flash(ngettext("A calendar update went out to %(num)d person.",
-                   "Calendar updates went out to %(num)d people.", sent), "success")
+    flash_notices(notices, "success")
     return redirect(url_for(".event", slug=slug))
 
 
@@ -196,14 +193,12 @@ def cancel_event(slug):
     event = managed_event_or_abort(slug)
     form = forms.ConfirmForm()
     if event.cancelled_at is None and form.validate_on_submit():
-        sent = itip.cancel_event(event, now=utcnow())
-        audit.record("event.cancelled", event, recipients=sent)
+        notices = services.cancel_event(event, now=utcnow())
         db.session.commit()
-        flash(ngettext("The event is cancelled; %(num)d person was told.",
-                       "The event is cancelled; %(num)d people were told.", sent), "success")
+        flash_notices(notices or [_("This event is cancelled.")], "success")
         return redirect(url_for(".event", slug=slug))
     return render_template("manage/cancel_event.html", event=event, form=form,
-                           recipients=len(itip.recipients(event)))
+                           consequences=services.cancellation_consequences(event))
 
 
 def confirm_delete(obj, name: str, usage: services.Usage, action: str, *, cancel_url: str, done_url: str):
@@ -334,15 +329,14 @@ def session_form(slug, session_id=None):
             target.language = form.language.data
             target.abstract = form.abstract.data or ""
             try:
-                services.save_session(target, event, created=created)
+                notices = services.save_session(target, event, created=created, now=utcnow())
             except services.ProgrammeError as error:
                 db.session.rollback()
                 show_error(form, error)
             else:
                 db.session.commit()
                 flash(_("The session was saved."), "success")
-                if not created:
-                    services.session_changed.send(current_app._get_current_object(), session=target)
+                flash_notices(notices)
                 if created:
                     return redirect(url_for(".session_form", slug=slug, session_id=target.id) + "#speakers")
                 return redirect(url_for(".event", slug=slug) + "#sessions")

@@ -8,7 +8,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from blinker import Namespace
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -18,16 +17,11 @@ from conference.core import audit
 from conference.core.access import organises_all_events
 from conference.core.models import Grant, Role
 from conference.core.timeutil import local_date
+from conference.events import hooks
 from conference.events.models import (Appointment, Event, EventOrganisation, EventSeries, Organisation,
                                       OrganiserRole, Person, RegistrationPolicy, Session, SessionSpeaker,
                                       SpeakerRole, Stage)
 from conference.extensions import db
-
-
-signals = Namespace()
-# sent after an organiser's change to an event is committed; other features follow it
-event_changed = signals.signal("event-changed")
-session_changed = signals.signal("session-changed")
 
 
 class RegistrationState(enum.Enum):
@@ -225,8 +219,12 @@ def check_session_times(session: Session, event: Event) -> None:
         raise ProgrammeError("session_outside_event", "starts_at")
 
 
-def save_event(event: Event, *, created: bool, creator=None) -> Event:
-    """Check and save an event; its creator, unless organiser of every event already, organises it."""
+def save_event(event: Event, *, created: bool, now: datetime, creator=None) -> list[str]:
+    """Check and save an event; its creator, unless organiser of every event already, organises it.
+
+    Other features react in the same transaction (calendars, places, the broadcast); what they
+    did comes back as notices for the organiser.
+    """
     check_event_times(event)
     if event.slug and slug_taken(Event, event.slug, event.id):
         raise ProgrammeError("slug_taken", "slug")
@@ -236,10 +234,12 @@ def save_event(event: Event, *, created: bool, creator=None) -> Event:
         if creator is not None and not organises_all_events(creator):
             db.session.add(Grant(user_id=creator.id, role=Role.ORGANISER, event_id=event.id))
     audit.record("event.created" if created else "event.updated", event)
-    return event
+    db.session.flush()
+    return hooks.event_saved.run(event=event, now=now)
 
 
-def save_session(session: Session, event: Event, *, created: bool) -> Session:
+def save_session(session: Session, event: Event, *, created: bool, now: datetime) -> list[str]:
+    """Check and save a programme item; those who follow it hear of changes through the hook."""
     if session.stage is not None and session.stage.event_id != event.id:
         raise ProgrammeError("stage_of_other_event", "stage_id")
     check_session_times(session, event)
@@ -247,7 +247,32 @@ def save_session(session: Session, event: Event, *, created: bool) -> Session:
         session.event = event
         db.session.add(session)
     audit.record("session.created" if created else "session.updated", session, event_id=event.id)
-    return session
+    db.session.flush()
+    return hooks.session_saved.run(session=session, now=now)
+
+
+def cancel_event(event: Event, *, now: datetime) -> list[str]:
+    """The event will not take place: registration stops, and every feature that told people of it
+    tells them it is off. Cancelling twice changes nothing."""
+    if event.cancelled_at is not None:
+        return []
+    event.cancelled_at = now
+    db.session.flush()
+    notices = hooks.event_cancelled.run(event=event, now=now)
+    audit.record("event.cancelled", event)
+    return notices
+
+
+def request_calendar_update(event: Event, *, now: datetime) -> list[str]:
+    """The organiser asks that a change the rules call minor go to every calendar all the same."""
+    notices = hooks.calendar_update_requested.run(event=event, now=now)
+    audit.record("event.calendar_update_sent", event)
+    return notices
+
+
+def cancellation_consequences(event: Event) -> list[str]:
+    """What cancelling would set off, in sentences for the organiser who is about to confirm."""
+    return hooks.cancellation_consequences.run(event=event)
 
 
 def add_speaker(session: Session, person: Person, role: SpeakerRole) -> SessionSpeaker:

@@ -1,7 +1,8 @@
 """The event's YouTube broadcast: linking, creating, rescheduling and the cached state.
 
-YouTube is called from organiser actions and from the worker, never from a public page:
-viewers see the last known state, so a YouTube outage or an exhausted quota costs them nothing.
+YouTube is called from the organiser's own actions on the Stream tab and from the worker, never
+from a public page nor from a reaction to another change: viewers see the last known state, so a
+YouTube outage or an exhausted quota costs them nothing, and saving an event never waits for YouTube.
 """
 
 import json
@@ -130,38 +131,24 @@ def create(event: Event, *, now: datetime) -> Broadcast:
     return broadcast
 
 
+def needs_moving(event: Event) -> bool:
+    """A broadcast we created whose times or title no longer match the event's."""
+    broadcast = of(event)
+    return broadcast is not None and broadcast.created_here and \
+        (broadcast.scheduled_start, broadcast.scheduled_end, broadcast.title) != \
+        (event.starts_at, event.ends_at, event.title)
+
+
 def follow_event(event: Event, *, now: datetime) -> Broadcast | None:
     """The event moved or was renamed: a broadcast we created moves with it."""
+    if not needs_moving(event):
+        return of(event)
     broadcast = of(event)
-    if broadcast is None or not broadcast.created_here:
-        return None
-    if (broadcast.scheduled_start, broadcast.scheduled_end, broadcast.title) == \
-            (event.starts_at, event.ends_at, event.title):
-        return broadcast
     api = client()
     info = api.reschedule(broadcast.youtube_id, event.title, event.summary, event.starts_at, event.ends_at)
     keep_refreshed(api)
     audit.record("broadcast.rescheduled", event, youtube_id=info.id)
     return remember(event, info, now)
-
-
-def follow_saved_event(_app, event: Event, **_extra) -> None:
-    """After an organiser saved an event: move its broadcast, and say so if YouTube refused."""
-    from flask import flash
-    from flask_babel import gettext as _
-
-    from conference.core.timeutil import utcnow
-    from conference.press.manage import streaming_problem
-
-    try:
-        if follow_event(event, now=utcnow()) is not None:
-            db.session.commit()
-    except youtube.StreamingError as error:
-        db.session.rollback()
-        record_problem(event, error, utcnow())
-        db.session.commit()
-        flash(_("The event was saved, but its YouTube broadcast was not moved: %(problem)s",
-                problem=streaming_problem(error.code)), "error")
 
 
 def refresh(event: Event, *, now: datetime) -> Broadcast:

@@ -2,21 +2,25 @@
 
 from datetime import timedelta
 
-from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from conference.calendars import ics, itip
+from conference.core.timeutil import utcnow
 from conference.core.tokens import grouped
+from conference.extensions import db
 from conference.outbox import services as outbox
-from conference.outbox.compose import CalendarPart, InlineImage, Mail, envelope_sender, external_url, render
-from conference.registration import tickets
+from conference.outbox.compose import CalendarPart, InlineImage, envelope_sender, external_url
+from conference.outbox.models import OutboxMessage
+from conference.registration import hooks, links, tickets
+from conference.registration.recipients import attendee, picked_sessions, series_addresses
 
 TICKET_CID = "ticket@conference"
+RESEND_PAUSE = timedelta(minutes=15)
 
 
 def _links(registration) -> dict:
-    from conference.registration.services import manage_token
-
-    token = manage_token(registration)
+    token = links.manage_token(registration)
     return {
         "manage_url": external_url("registration.manage", token=token),
         "confirm_url": external_url("registration.confirm", token=token),
@@ -24,24 +28,16 @@ def _links(registration) -> dict:
     }
 
 
-def _subject(registration, translated) -> str:
-    """The subject in the registrant's language; `translated` calls gettext with a literal, for extraction."""
-    with force_locale(registration.language):
-        return translated(registration.event.title)
-
-
-def _send(registration, kind: str, template: str, subject: str, *, images=(), calendar=None, **context) -> None:
+def _send(registration, kind: str, template: str, subject, *, images=(), calendar=None, **context) -> None:
     event = registration.event
-    text, html = render(f"registration/{template}", registration.language, registration=registration,
-                        event=event, **_links(registration), **context)
-    mail = Mail(to_name=registration.name, to_address=registration.email, subject=subject, text=text, html=html,
-                reply_to=event.contact_email or None, images=list(images), calendar=calendar)
-    outbox.enqueue(mail, kind=kind, event_id=event.id)
+    outbox.send(f"registration/{template}", attendee(registration), subject, kind=kind, event_id=event.id,
+                reply_to=event.contact_email, images=images, calendar=calendar,
+                registration=registration, event=event, **_links(registration), **context)
 
 
 def confirm_address(registration) -> None:
     _send(registration, "registration.confirm_address", "confirm_address",
-          _subject(registration, lambda title: gettext("Confirm your registration for %(title)s", title=title)))
+          _l("Confirm your registration for %(title)s", title=registration.event.title))
 
 
 def ics_for(registration, *, method: str = "PUBLISH") -> bytes:
@@ -59,37 +55,23 @@ def ics_for(registration, *, method: str = "PUBLISH") -> bytes:
 
 
 def confirmed(registration, *, promoted: bool = False) -> None:
-    from conference.registration.services import ticket_code
-
     event = registration.event
-    code = ticket_code(registration)
+    code = links.ticket_code(registration)
     # an invitee of a weekly series has the meeting in their calendar already, as part of the series
-    in_series = registration.email_normalised in itip.series_addresses(event)
+    in_series = registration.email_normalised in series_addresses(event)
     # where attendees pick sessions, each picked session comes as a calendar object of its own
     picks = event.attendees_pick_sessions
     calendar = None if in_series or picks else CalendarPart(
         "REQUEST", itip.calendar(event, attendee(registration), itip.REQUEST), filename="event.ics")
     if picks:
-        from conference.registration.services import picked_sessions
-
-        itip.send_picked_sessions(registration, picked_sessions(registration), itip.REQUEST)
-    subject = (_subject(registration, lambda title: gettext("You have a place at %(title)s", title=title))
-               if promoted else
-               _subject(registration, lambda title: gettext("Your registration for %(title)s is confirmed",
-                                                            title=title)))
+        itip.send_picked_sessions(attendee(registration), picked_sessions(registration), itip.REQUEST)
+    subject = (_l("You have a place at %(title)s", title=event.title) if promoted else
+               _l("Your registration for %(title)s is confirmed", title=event.title))
+    personal_links = dict(hooks.confirmation_links.run(registration=registration, now=utcnow()))
     _send(registration, "registration.promoted" if promoted else "registration.confirmed", "confirmed", subject,
-          images=[InlineImage(TICKET_CID, tickets.qr_png(code))],
-          calendar=calendar,
-          ticket_code=grouped(code), ticket_cid=TICKET_CID, promoted=promoted, watch_url=watch_link(registration))
-
-
-def watch_link(registration) -> str | None:
-    """Where the event gives its stream to registrants, each gets a personal watch link."""
-    from conference.core.timeutil import utcnow
-    from conference.press import services as press
-
-    access = press.access_for_registration(registration, utcnow())
-    return external_url("press.watch", token=press.watch_token(access)) if access else None
+          images=[InlineImage(TICKET_CID, tickets.qr_png(code))], calendar=calendar,
+          ticket_code=grouped(code), ticket_cid=TICKET_CID, promoted=promoted,
+          watch_url=personal_links.get("watch_url"))
 
 
 def promoted(registration) -> None:
@@ -98,11 +80,7 @@ def promoted(registration) -> None:
 
 def waitlisted(registration) -> None:
     _send(registration, "registration.waitlisted", "waitlisted",
-          _subject(registration, lambda title: gettext("You are on the waiting list for %(title)s", title=title)))
-
-
-def attendee(registration) -> itip.Recipient:
-    return itip.Recipient(registration.name, registration.email, registration.language, "ACCEPTED")
+          _l("You are on the waiting list for %(title)s", title=registration.event.title))
 
 
 def cancelled(registration) -> None:
@@ -111,26 +89,14 @@ def cancelled(registration) -> None:
     calendar = (CalendarPart("CANCEL", itip.calendar(event, attendee(registration), itip.CANCEL), filename="event.ics")
                 if itip.delivery(event, registration.email) else None)
     if event.attendees_pick_sessions:
-        from conference.registration.services import picked_sessions
-
-        itip.send_picked_sessions(registration, picked_sessions(registration), itip.CANCEL)
+        itip.send_picked_sessions(attendee(registration), picked_sessions(registration), itip.CANCEL)
     _send(registration, "registration.cancelled", "cancelled",
-          _subject(registration, lambda title: gettext("Your registration for %(title)s is cancelled", title=title)),
-          calendar=calendar)
-
-
-RESEND_PAUSE = timedelta(minutes=15)
+          _l("Your registration for %(title)s is cancelled", title=event.title), calendar=calendar)
 
 
 def link_sent_lately(registration) -> bool:
     """Registering again mails the link again, but not more than once a quarter: no one can
     use the form to flood somebody's inbox."""
-    from sqlalchemy import select
-
-    from conference.core.timeutil import utcnow
-    from conference.extensions import db
-    from conference.outbox.models import OutboxMessage
-
     return db.session.scalar(select(OutboxMessage.id).where(
         OutboxMessage.kind == "registration.link", OutboxMessage.event_id == registration.event_id,
         OutboxMessage.recipient == registration.email,
@@ -141,4 +107,4 @@ def manage_link(registration, *, by_organiser: bool = False) -> None:
     if not by_organiser and link_sent_lately(registration):
         return
     _send(registration, "registration.link", "link",
-          _subject(registration, lambda title: gettext("Your registration for %(title)s", title=title)))
+          _l("Your registration for %(title)s", title=registration.event.title))

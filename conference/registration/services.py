@@ -5,26 +5,25 @@ UPDATEs, so the same statements are safe on SQLite and under concurrency on Post
 Services never commit; mail goes to the outbox in the caller's transaction.
 """
 
-import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from conference.core import audit, tokens
+from conference.core import audit
 from conference.core.errors import RuleError
-from conference.events.models import Event, Organisation, OrganisationKind, RegistrationPolicy
+from conference.calendars import itip
+from conference.events.models import Event, Organisation, OrganisationKind, RegistrationPolicy, Session
 from conference.events.services import RegistrationState as WindowState
 from conference.events.services import registration_state
 from conference.extensions import db
-from conference.registration import mails
-from conference.registration.models import Registration, RegistrationState
-
-MANAGE = "manage"
-AGENDA = "agenda"
-
+from conference.registration import hooks, mails
+from conference.registration.links import (agenda_token, by_agenda_token, by_manage_token,  # noqa: F401
+                                           by_ticket_code, give_new_secrets, manage_token, ticket_code)
+from conference.registration.recipients import attendee, picked_sessions
+from conference.registration.models import CheckIn, Registration, RegistrationState, SessionChoice
 
 class RegistrationError(RuleError):
     """A registration the rules refuse."""
@@ -50,47 +49,6 @@ def normalise_email(address: str) -> str:
 
 
 # ---------------------------------------------------------------- personal links and tickets
-
-def manage_token(registration: Registration) -> str:
-    return tokens.link_token(MANAGE, registration.manage_nonce)
-
-
-def ticket_code(registration: Registration) -> str:
-    return tokens.ticket_code(registration.manage_nonce)
-
-
-def give_new_secrets(registration: Registration) -> None:
-    """A new personal link and ticket; every earlier link and ticket stops working."""
-    registration.manage_nonce = tokens.new_nonce()
-    registration.manage_token_hash = tokens.hash_token(manage_token(registration))
-    registration.ticket_code_hash = tokens.hash_token(ticket_code(registration))
-
-
-def by_manage_token(token: str) -> Registration | None:
-    found = db.session.scalar(select(Registration).where(Registration.manage_token_hash == tokens.hash_token(token)))
-    # the lookup is by hash; the comparison of what was asked for is constant-time all the same
-    if found is not None and tokens.token_matches(token, found.manage_token_hash):
-        return found
-    return None
-
-
-def agenda_token(registration: Registration) -> str:
-    return tokens.link_token(AGENDA, registration.manage_nonce)
-
-
-def by_agenda_token(registration_id: int, token: str) -> Registration | None:
-    found = db.session.get(Registration, registration_id)
-    if found is not None and hmac.compare_digest(agenda_token(found), token):
-        return found
-    return None
-
-
-def by_ticket_code(typed: str) -> Registration | None:
-    code = tokens.normalise_ticket_code(typed)
-    if len(code) != tokens.TICKET_LENGTH:
-        return None
-    return db.session.scalar(select(Registration).where(Registration.ticket_code_hash == tokens.hash_token(code)))
-
 
 def find_live(event: Event, email: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(
@@ -275,9 +233,7 @@ def cancel(registration: Registration, now: datetime, *, by: str, user_id: int |
     if not changed:
         return False
     audit.record("registration.cancelled", registration, event_id=registration.event_id, by=by, user_id=user_id)
-    from conference.press.services import revoke_for_registration
-
-    revoke_for_registration(registration, now)
+    hooks.registration_cancelled.run(registration=registration, now=now)
     mails.cancelled(registration)
     if held_seat:
         pass_seat_on(registration.event, now)
@@ -323,8 +279,6 @@ def update_details(registration: Registration, *, name: str, organisation: Organ
 def position_in_line(registration: Registration) -> int | None:
     if registration.state is not RegistrationState.WAITLISTED:
         return None
-    from sqlalchemy import func
-
     return db.session.scalar(select(func.count(Registration.id)).where(
         Registration.event_id == registration.event_id, Registration.state == RegistrationState.WAITLISTED,
         Registration.waitlist_position <= registration.waitlist_position))
@@ -340,9 +294,6 @@ def waitlist_ranks(event: Event) -> dict[int, int]:
 
 def choose_sessions(registration: Registration, session_ids: list[int]) -> None:
     """Record the sessions picked, of this event only."""
-    from conference.events.models import Session
-    from conference.registration.models import SessionChoice
-
     if not registration.event.attendees_pick_sessions:
         return
     valid = set(db.session.scalars(select(Session.id).where(Session.event_id == registration.event_id,
@@ -352,20 +303,8 @@ def choose_sessions(registration: Registration, session_ids: list[int]) -> None:
     db.session.flush()
 
 
-def picked_sessions(registration: Registration) -> list:
-    from conference.events.models import Session
-    from conference.registration.models import SessionChoice
-
-    return list(db.session.scalars(
-        select(Session).join(SessionChoice, SessionChoice.session_id == Session.id)
-        .where(SessionChoice.registration_id == registration.id).order_by(Session.starts_at)))
-
-
 def change_picks(registration: Registration, session_ids: list[int]) -> None:
     """The registrant changes their programme: new sessions go into their calendar, dropped ones out."""
-    from conference.calendars import itip
-    from conference.registration.models import SessionChoice
-
     if registration.event.cancelled_at is not None:
         raise RegistrationError("no_longer_valid")
     before = {s.id: s for s in picked_sessions(registration)}
@@ -373,8 +312,10 @@ def change_picks(registration: Registration, session_ids: list[int]) -> None:
     choose_sessions(registration, session_ids)
     after = {s.id: s for s in picked_sessions(registration)}
     if registration.state is RegistrationState.CONFIRMED:
-        itip.send_picked_sessions(registration, [after[i] for i in after.keys() - before.keys()], itip.REQUEST)
-        itip.send_picked_sessions(registration, [before[i] for i in before.keys() - after.keys()], itip.CANCEL)
+        itip.send_picked_sessions(attendee(registration), [after[i] for i in after.keys() - before.keys()],
+                                  itip.REQUEST)
+        itip.send_picked_sessions(attendee(registration), [before[i] for i in before.keys() - after.keys()],
+                                  itip.CANCEL)
     audit.record("registration.sessions_picked", registration, event_id=registration.event_id,
                  sessions=sorted(after))
 
@@ -412,19 +353,7 @@ def fill_free_seats(event: Event, now: datetime) -> int:
         promoted += 1
 
 
-def follow_saved_event(_app, event: Event, **_extra) -> None:
-    """After an organiser saved an event: places added (or a limit removed) go to those waiting."""
-    from conference.core.timeutil import utcnow
-
-    if event.cancelled_at is None and fill_free_seats(event, utcnow()):
-        db.session.commit()
-
-
 def counts(event: Event) -> dict[str, int]:
-    from sqlalchemy import func
-
-    from conference.registration.models import CheckIn
-
     by_state = dict(db.session.execute(
         select(Registration.state, func.count()).where(Registration.event_id == event.id)
         .group_by(Registration.state)).all())

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from conference.core.timeutil import utcnow
 from conference.events import services
 from conference.events.models import RegistrationPolicy, SpeakerRole
 from conference.extensions import db
@@ -87,7 +88,7 @@ def test_a_session_outside_the_event_is_refused(ctx):
     e = f.event("e", starts_at=f.local(2030, 6, 1, 9), hours=3)
     s = services.Session(title="Late", starts_at=f.local(2030, 6, 1, 11), ends_at=f.local(2030, 6, 1, 13))
     with pytest.raises(services.ProgrammeError) as raised:
-        services.save_session(s, e, created=True)
+        services.save_session(s, e, created=True, now=utcnow())
     assert raised.value.message == "session_outside_event"
 
 
@@ -95,7 +96,7 @@ def test_a_session_that_ends_before_it_starts_is_refused(ctx):
     e = f.event("e", starts_at=f.local(2030, 6, 1, 9), hours=3)
     s = services.Session(title="Backwards", starts_at=f.local(2030, 6, 1, 11), ends_at=f.local(2030, 6, 1, 10))
     with pytest.raises(services.ProgrammeError) as raised:
-        services.save_session(s, e, created=True)
+        services.save_session(s, e, created=True, now=utcnow())
     assert raised.value.field == "ends_at"
 
 
@@ -106,7 +107,7 @@ def test_moving_an_event_away_from_its_sessions_is_refused(ctx):
     e.starts_at += timedelta(days=1)
     e.ends_at += timedelta(days=1)
     with pytest.raises(services.ProgrammeError) as raised:
-        services.save_event(e, created=False)
+        services.save_event(e, created=False, now=utcnow())
     assert raised.value.message == "sessions_outside_event"
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from conference.core.jobs import Job, JobState, run_due
 from conference.core.timeutil import utcnow
 from conference.events.models import Event
 from conference.extensions import db
@@ -19,6 +20,14 @@ from tests import factories as f
 from tests.conftest import post_form
 from tests.pages import text_of
 from tests.streaming.conftest import backoff_sleeps, credentials_info, google_api, only_loopback  # noqa: F401
+
+
+def run_worker(app, now=None) -> int:
+    """One turn of `flask worker --once`."""
+    with app.app_context():
+        done = run_due(now or utcnow())
+        db.session.remove()
+        return done
 
 
 @pytest.fixture
@@ -92,7 +101,10 @@ def test_moving_the_event_moves_the_broadcast_created_here(admin_client, app, co
             "ends_at": "2031-11-28T15:00", "summary": "", "venue": "", "audience": "", "contact_name": "",
             "contact_email": "", "contact_phone": "", "registration_policy": "open", "capacity": "",
             "registration_opens_at": "", "registration_closes_at": "", "published": "1"}
-    assert post_form(admin_client, "/manage/events/forum/edit", form).status_code == 302
+    saved = post_form(admin_client, "/manage/events/forum/edit", form, follow_redirects=True)
+    assert "YouTube" in text_of(saved)  # the organiser is told the broadcast follows
+    assert [r for r in connected.api_requests if r.method == "PUT"] == []  # the request never waits for YouTube
+    run_worker(app)
     [put] = [r for r in connected.api_requests if r.method == "PUT"]
     assert put.query["part"] == "snippet"
     assert put.body["snippet"]["scheduledStartTime"] == "2031-11-28T09:00:00Z"
@@ -106,11 +118,36 @@ def test_when_youtube_refuses_the_move_the_event_is_saved_and_the_organiser_told
     form = {"title": "Integrationsforum 2031", "slug": "forum", "series_id": "0", "kind": "conference",
             "format": "digital", "timezone": "Europe/Stockholm", "starts_at": "2031-11-28T10:00",
             "ends_at": "2031-11-28T15:00", "registration_policy": "open", "published": "1"}
-    response = post_form(admin_client, "/manage/events/forum/edit", form, follow_redirects=True)
-    assert "kvot" in text_of(response).lower()
+    assert post_form(admin_client, "/manage/events/forum/edit", form).status_code == 302
+    run_worker(app)
     with app.app_context():
         assert db.session.scalar(select(Event.starts_at)) == datetime(2031, 11, 28, 9, tzinfo=timezone.utc)
         assert db.session.scalar(select(Broadcast.problem)) == "quota_exceeded"
+        assert db.session.scalar(select(Job.state).where(Job.name == "press.jobs.move_broadcast")) is JobState.DONE
+    assert "kvot" in text_of(admin_client.get("/manage/events/forum/press/stream")).lower()
+
+
+def test_an_unreachable_youtube_is_tried_again_later_and_the_broadcast_then_moves(admin_client, app, connected,
+                                                                                   event):
+    post_form(admin_client, "/manage/events/forum/press/stream/broadcast/create", {})
+    connected.answer_error(500, "backendError", times=10)
+    form = {"title": "Integrationsforum 2031", "slug": "forum", "series_id": "0", "kind": "conference",
+            "format": "digital", "timezone": "Europe/Stockholm", "starts_at": "2031-11-28T10:00",
+            "ends_at": "2031-11-28T15:00", "registration_policy": "open", "published": "1"}
+    post_form(admin_client, "/manage/events/forum/edit", form)
+    run_worker(app)
+    with app.app_context():
+        queued = db.session.scalar(select(Job).where(Job.name == "press.jobs.move_broadcast"))
+        assert (queued.state, queued.attempts) == (JobState.QUEUED, 1)
+        assert db.session.scalar(select(Broadcast.problem)) is not None
+    connected.errors.clear()
+    tried = len([r for r in connected.api_requests if r.method == "PUT"])
+    run_worker(app, queued.due_at)
+    puts = [r for r in connected.api_requests if r.method == "PUT"]
+    assert len(puts) == tried + 1
+    assert puts[-1].body["snippet"]["scheduledStartTime"] == "2031-11-28T09:00:00Z"
+    with app.app_context():
+        assert db.session.scalar(select(Broadcast.problem)) is None
 
 
 def test_the_worker_reads_the_state_of_broadcasts_about_to_start(app, connected):

@@ -1,4 +1,4 @@
-"""Subscribable calendars: a programme, one session, an organisation's events, a registrant's agenda.
+"""Subscribable calendars: a programme, one session, an organisation's events, a person's agenda.
 
 Feeds are published calendars (METHOD:PUBLISH, RFC 5545 with the RFC 7986 names), not
 invitations: nobody is asked to accept anything. Each entry keeps the UID it has everywhere
@@ -22,7 +22,6 @@ from conference.events import labels
 from conference.events import services as programme
 from conference.events.models import Event, EventFormat, Organisation, OrganiserRole, Session, SpeakerRole
 from conference.outbox.compose import external_url
-from conference.registration.models import Registration
 
 REFRESH = timedelta(hours=1)  # how often a subscribed client should look again
 DETAILS_MAX = 1000  # characters of description in a Google or Outlook link; long URLs get cut by browsers
@@ -208,23 +207,11 @@ def organisation_feed(organisation: Organisation, *, now: datetime) -> CalendarF
     return CalendarFile(body, _newest(*(e.updated_at for e in events)) if events else now)
 
 
-def agenda_feed(registration: Registration) -> CalendarFile | None:
-    """What the registrant has a place at: the event and its sessions; None without a place.
-
-    Only a live place counts: a cancelled or expired registration, one still waiting for a
-    place, and one for an event that is no longer published have no agenda.
-    """
-    event = registration.event
-    if not registration.state.holds_seat or not event.published:
-        return None
-    from conference.registration.services import agenda_token, picked_sessions
-
-    sessions = picked_sessions(registration) if event.attendees_pick_sessions else event.sessions
+def personal_feed(event: Event, sessions: list[Session], *, name: str, source: str) -> CalendarFile:
+    """One person's agenda: the event and the sessions they follow; `source` is the feed's own address."""
     entries = [(event_vevent(event), event.timezone)]
     entries += [(session_vevent(session), event.timezone) for session in sessions]
-    name = gettext("My agenda: %(title)s", title=event.title)
-    body = published_calendar(name, external_url("calendars.agenda", registration_id=registration.id,
-                                                 token=agenda_token(registration)), entries)
+    body = published_calendar(name, source, entries)
     return CalendarFile(body, _newest(event.updated_at, *(s.updated_at for s in event.sessions)))
 
 

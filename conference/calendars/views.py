@@ -1,47 +1,17 @@
 """Public calendar routes: feeds, single-event files, the frab schedule for conference apps."""
 
-import hashlib
-from datetime import datetime
-
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, abort
 from sqlalchemy import select
 
 from conference.calendars import feeds, frab
+from conference.calendars.responses import calendar_response as calendar
+from conference.calendars.responses import conditional
 from conference.core.timeutil import utcnow
 from conference.events import services as events
 from conference.events.models import Event, Organisation, Session
 from conference.extensions import db
-from conference.registration import services as registration
 
 bp = Blueprint("calendars", __name__)
-
-MAX_AGE = 300  # seconds a cache may keep a feed; clients poll with If-None-Match after that
-
-
-def conditional(body: bytes, *, mimetype: str, last_modified: datetime, personal: bool = False,
-                filename: str | None = None, vary: str | None = None) -> Response:
-    """A response with a strong ETag from its content: 304 to a client that has these bytes."""
-    response = Response(body, mimetype=mimetype)
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    response.last_modified = last_modified
-    response.cache_control.max_age = MAX_AGE
-    if personal:
-        response.cache_control.private = True
-        response.headers["X-Robots-Tag"] = "noindex"
-    else:
-        response.cache_control.public = True
-        response.headers["Access-Control-Allow-Origin"] = "*"  # apps and schedule viewers read it from anywhere
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if vary:
-        response.vary.update(part.strip() for part in vary.split(","))
-    return response.make_conditional(request)
-
-
-def calendar(file: feeds.CalendarFile, filename: str, *, personal: bool = False) -> Response:
-    # descriptions carry a few translated words, chosen by the cookie or the client's language
-    return conditional(file.body, mimetype="text/calendar", last_modified=file.last_modified, personal=personal,
-                       filename=filename, vary="Accept-Language, Cookie")
 
 
 def published_event_or_404(slug: str) -> Event:
@@ -67,17 +37,6 @@ def session(slug, session_id):
 def organisation(slug):
     found = db.session.scalar(select(Organisation).where(Organisation.slug == slug)) or abort(404)
     return calendar(feeds.organisation_feed(found, now=utcnow()), f"{found.slug}.ics")
-
-
-@bp.route("/agenda/<int:registration_id>/<token>.ics")
-def agenda(registration_id, token):
-    """The registrant's own feed, behind a token of its own: calendar services keep feed addresses,
-    so it must not open the personal page. New secrets for the registration end it."""
-    found = registration.by_agenda_token(registration_id, token)
-    file = feeds.agenda_feed(found) if found is not None else None
-    if file is None:
-        abort(404)
-    return calendar(file, f"{found.event.slug}-agenda.ics", personal=True)
 
 
 @bp.route("/events/<slug>/schedule.xml")

@@ -5,12 +5,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from conference.calendars.responses import calendar_response
+from conference.core.formatting import local_time
 from conference.core.timeutil import utcnow
 from conference.core.tokens import grouped
 from conference.events import services as events
-from conference.events.models import Organisation, OrganisationKind
+from conference.events.models import Organisation, OrganisationKind, SessionKind
 from conference.extensions import db, limiter
 from conference.registration import forms, invitations, services, tickets
+from conference.registration.agenda import agenda_feed
 from conference.registration.mails import ics_for
 from conference.registration.models import InvitationState, RegistrationState
 
@@ -43,9 +46,6 @@ def prepare(form, event=None):
 
 
 def session_choices(event):
-    from conference.core.formatting import local_time
-    from conference.events.models import SessionKind
-
     return forms.options((s.id, f"{local_time(s.starts_at, event.timezone)}–{local_time(s.ends_at, event.timezone)} "
                                 f"{s.title}") for s in event.sessions if s.kind is not SessionKind.BREAK)
 
@@ -177,6 +177,17 @@ def calendar_file(token):
     response = Response(ics_for(registration, method="PUBLISH"), mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
     return response
+
+
+@bp.route("/agenda/<int:registration_id>/<token>.ics")
+def agenda(registration_id, token):
+    """The registrant's own feed, behind a token of its own: calendar services keep feed addresses,
+    so it must not open the personal page. New secrets for the registration end it."""
+    found = services.by_agenda_token(registration_id, token)
+    file = agenda_feed(found) if found is not None else None
+    if file is None:
+        abort(404)
+    return calendar_response(file, f"{found.event.slug}-agenda.ics", personal=True)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

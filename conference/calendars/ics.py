@@ -1,6 +1,6 @@
 """Calendar objects with icalendar: stable UIDs, UTC DTSTAMP, a VTIMEZONE for every TZID."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event as VEvent, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
@@ -40,8 +40,6 @@ def vtimezone(tz_name: str) -> Timezone:
 
 
 def _offset(text: str):
-    from datetime import timedelta
-
     sign = -1 if text[0] == "-" else 1
     return sign * timedelta(hours=int(text[1:3]), minutes=int(text[3:5]))
 

@@ -1,5 +1,7 @@
 """Organiser forms of the programme."""
 
+from datetime import date
+
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -214,8 +216,6 @@ class MeetingSeriesForm(FlaskForm):
 
     def listed_dates(self) -> list:
         """The dates typed one a line; a line that is no date is an error beside the field."""
-        from datetime import date
-
         found = []
         for line in (self.dates.data or "").splitlines():
             if line.strip():

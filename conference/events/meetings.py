@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from conference.core import audit
+from conference.core.access import organises_all_events
+from conference.core.models import Grant, Role
 from conference.core.timeutil import to_utc, wall_clock_problem
 from conference.events.models import Event, EventFormat, EventKind, EventSeries, RegistrationPolicy
 from conference.events.services import ProgrammeError, unique_slug
@@ -65,9 +67,6 @@ def create_series(plan: MeetingPlan, days: list[date], *, interval_weeks: int | 
         db.session.add(event)
         db.session.flush()
         if creator is not None:
-            from conference.core.access import organises_all_events
-            from conference.core.models import Grant, Role
-
             if not organises_all_events(creator):
                 db.session.add(Grant(user_id=creator.id, role=Role.ORGANISER, event_id=event.id))
     audit.record("series.meetings_created", series, meetings=len(times), interval_weeks=interval_weeks)

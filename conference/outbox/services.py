@@ -9,7 +9,7 @@ import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email import policy
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -184,6 +184,4 @@ def state_counts(event_id: int, batch: str | None = None) -> dict[OutboxState, i
 
 
 def parsed(row: OutboxMessage) -> EmailMessage:
-    from email import message_from_bytes
-
     return message_from_bytes(row.message, policy=policy.default)

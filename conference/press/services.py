@@ -11,6 +11,7 @@ from conference.core import audit, tokens
 from conference.core.errors import RuleError
 from conference.events.models import Event, StreamAudience
 from conference.extensions import db
+from conference.outbox.compose import external_url
 from conference.press import mails
 from conference.press.models import (PressRequest, PressRequestState, StreamAccess, StreamAccessKind, StreamView,
                                      ViewOutcome)
@@ -92,7 +93,7 @@ def approve(press_request: PressRequest, *, user_id: int, now: datetime) -> Stre
     access = grant(press_request.event, StreamAccessKind.PRESS, holder_name=f"{press_request.name}, "
                    f"{press_request.outlet}", press_request_id=press_request.id, now=now)
     audit.record("press_request.approved", press_request, event_id=press_request.event_id, user_id=user_id)
-    mails.approved(press_request, access)
+    mails.approved(press_request, access, external_url("press.watch", token=watch_token(access)))
     return access
 
 

@@ -7,17 +7,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from conference.calendars import itip
 from conference.core import audit, tokens
+from conference.events.meetings import follows_rule, meetings_of
 from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox import services as outbox
-from conference.outbox.compose import CalendarPart, Mail, external_url, render
+from conference.outbox.compose import CalendarPart, external_url
 from conference.registration import services
-from conference.registration.models import Invitation, InvitationState
+from conference.registration.models import Invitation, InvitationState, SeriesInvitee
 
 INVITE = "invitation"
 COLUMN_LIMITS = {"name": 200, "email": 254, "organisation": 200, "group": 100}
@@ -96,16 +97,13 @@ def new_invitation(event: Event, *, name: str, email: str, organisation_name: st
 
 def send_invitation(invitation: Invitation) -> None:
     event = invitation.event
-    with force_locale(invitation.language):
-        subject = gettext("Invitation: %(title)s", title=event.title)
-    text, html = render("registration/invitation", invitation.language, invitation=invitation, event=event,
-                        invitation_url=external_url("registration.invitation", token=token_of(invitation)),
-                        event_url=external_url("events.event", slug=event.slug))
     recipient = itip.Recipient(invitation.name, invitation.email, invitation.language, "NEEDS-ACTION")
-    mail = Mail(to_name=invitation.name, to_address=invitation.email, subject=subject, text=text, html=html,
-                reply_to=event.contact_email or None,
-                calendar=CalendarPart("REQUEST", itip.calendar(event, recipient, itip.REQUEST), filename="event.ics"))
-    outbox.enqueue(mail, kind="invitation", event_id=event.id, batch=invitation.batch)
+    outbox.send("registration/invitation", recipient, _l("Invitation: %(title)s", title=event.title),
+                kind="invitation", event_id=event.id, batch=invitation.batch, reply_to=event.contact_email,
+                calendar=CalendarPart("REQUEST", itip.calendar(event, recipient, itip.REQUEST), filename="event.ics"),
+                invitation=invitation, event=event,
+                invitation_url=external_url("registration.invitation", token=token_of(invitation)),
+                event_url=external_url("events.event", slug=event.slug))
 
 
 def read_rows(data: bytes) -> list[dict]:
@@ -227,9 +225,6 @@ def invite_to_series(series, *, name: str, email: str, organisation_name: str = 
     dates of their own go out as one invitation each. Either way each meeting keeps its own
     answer (and place), through its own link.
     """
-    from conference.events.meetings import follows_rule, meetings_of
-    from conference.registration.models import SeriesInvitee
-
     normalised = services.normalise_email(email)
     if db.session.scalar(select(SeriesInvitee.id).where(SeriesInvitee.series_id == series.id,
                                                         SeriesInvitee.email_normalised == normalised)):
@@ -260,8 +255,6 @@ def invite_to_series(series, *, name: str, email: str, organisation_name: str = 
 
 def import_csv_to_series(series, data: bytes, *, language: str, user_id: int | None) -> UploadResult:
     """Invite everyone in the file to every meeting of the series, or nobody."""
-    from conference.registration.models import SeriesInvitee
-
     rows = checked_rows(data)
     already = set(db.session.scalars(select(SeriesInvitee.email_normalised).where(SeriesInvitee.series_id == series.id)))
     result = UploadResult(batch=secrets.token_hex(8))
@@ -278,14 +271,11 @@ def import_csv_to_series(series, data: bytes, *, language: str, user_id: int | N
 
 def send_series_invitation(series, invitee, per_meeting: list[Invitation]) -> None:
     recipient = itip.Recipient(invitee.name, invitee.email, invitee.language, "NEEDS-ACTION")
-    with force_locale(invitee.language):
-        subject = gettext("Invitation: %(title)s", title=series.name)
     meetings = [(invitation.event, external_url("registration.invitation", token=token_of(invitation)))
                 for invitation in per_meeting]
-    text, html = render("registration/series_invitation", invitee.language, invitee=invitee, series=series,
-                        meetings=meetings)
-    mail = Mail(to_name=invitee.name, to_address=invitee.email, subject=subject, text=text, html=html,
-                reply_to=per_meeting[0].event.contact_email or None if per_meeting else None,
-                calendar=CalendarPart("REQUEST", itip.series_calendar(series, recipient), filename="series.ics"))
-    outbox.enqueue(mail, kind="invitation.series", event_id=per_meeting[0].event_id if per_meeting else None,
-                   batch=per_meeting[0].batch if per_meeting else None)
+    first = per_meeting[0] if per_meeting else None
+    outbox.send("registration/series_invitation", recipient, _l("Invitation: %(title)s", title=series.name),
+                kind="invitation.series", event_id=first.event_id if first else None,
+                batch=first.batch if first else None, reply_to=first.event.contact_email if first else None,
+                calendar=CalendarPart("REQUEST", itip.series_calendar(series, recipient), filename="series.ics"),
+                invitee=invitee, series=series, meetings=meetings)

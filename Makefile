@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test vendor-js test-sqlite test-postgres system-packages translations extract-messages bench clean
+.PHONY: run test lint vendor-js test-sqlite test-postgres system-packages translations extract-messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,8 +56,13 @@ system-packages:
 	bash tests/system_packages.sh
 
 test: $(VENV)/.installed-test system-packages node_modules/.package-lock.json vendor-js translations
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+# Defects the tests may not reach (undefined names, tests that shadow each other, ...); rules in pyproject.toml.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check conference tests migrations wsgi.py
 
 test-sqlite:
 	$(BIN)/pytest -m "not postgres"

@@ -7,8 +7,6 @@ Create Date: 2026-11-22 01:35:16.698376
 from alembic import op
 import sqlalchemy as sa
 
-import conference.core.types
-
 revision = '60b3588c5872'
 down_revision = 'd90169eb9d72'
 branch_labels = None

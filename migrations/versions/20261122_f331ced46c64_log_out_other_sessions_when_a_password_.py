@@ -7,8 +7,6 @@ Create Date: 2026-11-22 00:31:40.891458
 from alembic import op
 import sqlalchemy as sa
 
-import conference.core.types
-
 revision = 'f331ced46c64'
 down_revision = '9393d2d413cb'
 branch_labels = None

@@ -13,17 +13,17 @@ from conference.events.models import Session, SessionKind, SpeakerRole
 from conference.extensions import db
 from tests import factories as f
 
-INTEROP = Path(__file__).resolve().parents[3] / "shared" / "interop"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
 
 @pytest.fixture(scope="module")
 def xml_schema():
-    return etree.XMLSchema(etree.parse(str(INTEROP / "schedule.xml.xsd")))
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / "schedule.xml.xsd")))
 
 
 @pytest.fixture(scope="module")
 def json_validator():
-    schema = json.loads((INTEROP / "schedule.schema.json").read_text())
+    schema = json.loads((SCHEMAS / "schedule.schema.json").read_text())
     Draft6Validator.check_schema(schema)
     return Draft6Validator(schema, format_checker=Draft6Validator.FORMAT_CHECKER)
 

@@ -3,8 +3,10 @@
 import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 
+from conference.calendars import itip
+from conference.events.models import Event, EventSeries, Session
 from conference.extensions import db
 
 
@@ -32,3 +34,55 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(app):
         flask_migrate.upgrade()
         with db.engine.connect() as connection:
             assert schema_differences(connection) == []
+
+
+# ---------------------------------------------------------------- data migrations, on the demo data
+
+# the schema before the features took their own state off the event, session and series rows
+BEFORE_FEATURE_STATE = "e12db87a44cc"
+# surrogate keys of rows that a migration rebuilds: what they hold is compared, not their numbering
+REBUILT_KEYS = {("calendar_state", "id")}
+
+
+def snapshot(connection) -> dict[str, list[tuple]]:
+    """Every row of every table the models know, as sortable tuples."""
+    tables = {}
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if (table.name, c.name) not in REBUILT_KEYS]
+        rows = connection.execute(select(*columns)).all()
+        tables[table.name] = sorted((tuple(repr(value) for value in row) for row in rows))
+    return tables
+
+
+def give_calendars_a_history() -> dict[str, int]:
+    """Calendars told of changes: sequences and fingerprints on an event, a session and a weekly series."""
+    event = db.session.scalar(select(Event).order_by(Event.id))
+    session = db.session.scalar(select(Session).order_by(Session.id))
+    series = db.session.scalar(select(EventSeries).order_by(EventSeries.id))
+    for owner, sequence in ((event, 3), (session, 2), (series, 5)):
+        state = itip.state_of(owner)
+        state.sequence = sequence
+        state.fingerprint = "f" * 64 if owner is not series else ""
+    db.session.commit()
+    return {"event": event.id, "programme_session": session.id, "event_series": series.id}
+
+
+def test_the_demo_data_survives_each_feature_taking_its_state_off_the_event(app):
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        owners = give_calendars_a_history()
+        with db.engine.connect() as connection:
+            before = snapshot(connection)
+        assert sum(len(rows) for rows in before.values()) > 100  # the demo, not an empty database
+
+        flask_migrate.downgrade(revision=BEFORE_FEATURE_STATE)
+        with db.engine.connect() as connection:
+            # in the older schema the values are columns of their owners again
+            sequences = {table: connection.execute(text(f"SELECT calendar_sequence FROM {table} WHERE id = :id"),
+                                                   {"id": owner_id}).scalar_one()
+                         for table, owner_id in owners.items()}
+        assert sequences == {"event": 3, "programme_session": 2, "event_series": 5}
+
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            assert snapshot(connection) == before

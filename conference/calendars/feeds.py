@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext
 from icalendar import Calendar, Event as VEvent, vDuration
 
-from conference.calendars import ics
+from conference.calendars import ics, itip
 from conference.events import labels
 from conference.events import services as programme
 from conference.events.models import Event, EventFormat, Organisation, OrganiserRole, Session, SpeakerRole
@@ -132,12 +132,12 @@ def _vevent(*, uid: str, changed_at: datetime, summary: str, description: str, l
     return entry
 
 
-def event_vevent(event: Event) -> VEvent:
+def event_vevent(event: Event, sequence: int) -> VEvent:
     # the same UID and SEQUENCE as the invitations (calendars.itip): the feed never looks older than the mail
     return _vevent(uid=ics.event_uid(event.id), changed_at=event.updated_at, summary=event.title,
                    description=event_description(event), location=location_of(event), url=event_url(event),
                    starts_at=event.starts_at, ends_at=event.ends_at, tz_name=event.timezone,
-                   cancelled=event.cancelled_at is not None, sequence=event.calendar_sequence)
+                   cancelled=event.cancelled_at is not None, sequence=sequence)
 
 
 def session_vevent(session: Session) -> VEvent:
@@ -180,7 +180,7 @@ def _newest(*moments: datetime) -> datetime:
 def programme_feed(event: Event) -> CalendarFile:
     """Every session of the event; an event without a programme yet is one entry itself."""
     entries = ([(session_vevent(session), event.timezone) for session in event.sessions]
-               or [(event_vevent(event), event.timezone)])
+               or [(event_vevent(event, itip.sequences_of([event]).get(event.id, 0)), event.timezone)])
     body = published_calendar(event.title, external_url("calendars.programme", slug=event.slug), entries)
     return CalendarFile(body, _newest(event.updated_at, *(s.updated_at for s in event.sessions)))
 
@@ -201,15 +201,16 @@ def organised_events(organisation: Organisation) -> list[Event]:
 
 def organisation_feed(organisation: Organisation, *, now: datetime) -> CalendarFile:
     events = organised_events(organisation)
+    sequences = itip.sequences_of(events)
     body = published_calendar(organisation.name, external_url("calendars.organisation", slug=organisation.slug),
-                              [(event_vevent(event), event.timezone) for event in events])
+                              [(event_vevent(event, sequences.get(event.id, 0)), event.timezone) for event in events])
     # with nothing to show, the feed changes when an event is added: its time is as good as any
     return CalendarFile(body, _newest(*(e.updated_at for e in events)) if events else now)
 
 
 def personal_feed(event: Event, sessions: list[Session], *, name: str, source: str) -> CalendarFile:
     """One person's agenda: the event and the sessions they follow; `source` is the feed's own address."""
-    entries = [(event_vevent(event), event.timezone)]
+    entries = [(event_vevent(event, itip.sequences_of([event]).get(event.id, 0)), event.timezone)]
     entries += [(session_vevent(session), event.timezone) for session in sessions]
     body = published_calendar(name, source, entries)
     return CalendarFile(body, _newest(event.updated_at, *(s.updated_at for s in event.sessions)))

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from conference.calendars import ics, mails
-from conference.calendars.models import CalendarDelivery
+from conference.calendars.models import CalendarDelivery, CalendarState
+from conference.core.rows import insert_or_existing
 from conference.core.timeutil import utcnow
 from conference.events.meetings import follows_rule, meetings_of
-from conference.events.models import Event, Session
+from conference.events.models import Event, EventSeries, Session
 from conference.extensions import db
 from conference.outbox.compose import envelope_sender, external_url
 
@@ -37,16 +38,35 @@ def fingerprint(event: Event) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+OWNER_COLUMN = {Event: CalendarState.event_id, Session: CalendarState.session_id,
+                EventSeries: CalendarState.series_id}
+
+
+def state_of(owner: Event | Session | EventSeries) -> CalendarState:
+    """The owner's calendar state, made on first use (by one of two requests that race for it)."""
+    column = OWNER_COLUMN[type(owner)]
+    def stored() -> CalendarState | None:
+        return db.session.scalar(select(CalendarState).where(column == owner.id))
+    return stored() or insert_or_existing(CalendarState(**{column.key: owner.id}), stored)[0]
+
+
+def sequences_of(events: list[Event]) -> dict[int, int]:
+    """The SEQUENCE of each event's calendar object, read in one query; 0 where nothing was sent."""
+    ids = [event.id for event in events]
+    return dict(db.session.execute(select(CalendarState.event_id, CalendarState.sequence)
+                                   .where(CalendarState.event_id.in_(ids))).all()) if ids else {}
+
+
 def note_change(event: Event, *, force: bool = False) -> bool:
     """Raise the sequence if the calendar's view of the event changed (or the organiser asks)."""
-    current = fingerprint(event)
-    if not event.calendar_fingerprint:
-        event.calendar_fingerprint = current  # the first look: nothing was sent from an older state
+    current, state = fingerprint(event), state_of(event)
+    if not state.fingerprint:
+        state.fingerprint = current  # the first look: nothing was sent from an older state
         return force
-    if current == event.calendar_fingerprint and not force:
+    if current == state.fingerprint and not force:
         return False
-    event.calendar_sequence += 1
-    event.calendar_fingerprint = current
+    state.sequence += 1
+    state.fingerprint = current
     return True
 
 
@@ -56,11 +76,12 @@ def series_calendar(series, recipient: Recipient) -> bytes:
     """The whole series as it stands now, for a new invitee."""
     meetings = meetings_of(series)
     for meeting in meetings:
-        if not meeting.calendar_fingerprint:
-            meeting.calendar_fingerprint = fingerprint(meeting)  # later moves are measured against this
+        meeting_state = state_of(meeting)
+        if not meeting_state.fingerprint:
+            meeting_state.fingerprint = fingerprint(meeting)  # later moves are measured against this
     first = meetings[0]
     return ics.series_request(
-        method=REQUEST, uid=ics.series_uid(series.id), sequence=series.calendar_sequence, summary=series.name,
+        method=REQUEST, uid=ics.series_uid(series.id), sequence=state_of(series).sequence, summary=series.name,
         description=series.description, url=external_url("events.event", slug=first.slug), location=first.venue,
         tz_name=first.timezone, organizer_name=first.contact_name or series.name,
         organizer_email=first.contact_email or envelope_sender(), attendee_name=recipient.name,
@@ -75,7 +96,7 @@ def series_calendar(series, recipient: Recipient) -> bytes:
 def occurrence_calendar(event: Event, recipient: Recipient, method: str) -> bytes:
     series = event.series
     return ics.occurrence(
-        method=method, uid=ics.series_uid(series.id), sequence=series.calendar_sequence, summary=series.name,
+        method=method, uid=ics.series_uid(series.id), sequence=state_of(series).sequence, summary=series.name,
         description=series.description, url=external_url("events.event", slug=event.slug), location=event.venue,
         tz_name=event.timezone, organizer_name=event.contact_name or series.name,
         organizer_email=event.contact_email or envelope_sender(), attendee_name=recipient.name,
@@ -88,7 +109,7 @@ def send_occurrence(event: Event, method: str, people: list[Recipient]) -> int:
     to the series' invitees given."""
     if not follows_rule(event.series) or event.occurrence_start is None:
         return 0
-    event.series.calendar_sequence += 1
+    state_of(event.series).sequence += 1
     for recipient in people:
         body = occurrence_calendar(event, recipient, method)
         if method == CANCEL:
@@ -107,7 +128,7 @@ def delivery(event: Event, email: str, uid: str | None = None) -> CalendarDelive
 
 def next_sequence(event: Event, email: str, method: str, *, uid: str | None = None, base: int | None = None) -> int:
     """Never lower than anything sent before; a CANCEL, and a REQUEST after one, move it up."""
-    base = event.calendar_sequence if base is None else base
+    base = state_of(event).sequence if base is None else base
     last = delivery(event, email, uid)
     if last is None:
         return base
@@ -128,8 +149,9 @@ def record(event: Event, email: str, sequence: int, method: str, *, uid: str | N
 
 def calendar(event: Event, recipient: Recipient, method: str) -> bytes:
     """The calendar object for one recipient, its sequence recorded as sent."""
-    if not event.calendar_fingerprint:
-        event.calendar_fingerprint = fingerprint(event)  # later changes are measured against what was sent
+    state = state_of(event)
+    if not state.fingerprint:
+        state.fingerprint = fingerprint(event)  # later changes are measured against what was sent
     sequence = next_sequence(event, recipient.email, method)
     body = ics.invitation(
         method=method, uid=ics.event_uid(event.id), sequence=sequence, summary=event.title,
@@ -154,7 +176,7 @@ def send_session_updates(picked: list[tuple[Session, list[Recipient]]]) -> int:
     """Every picked session goes out again to those who picked it, with a higher sequence."""
     sent = 0
     for session, people in picked:
-        session.calendar_sequence += 1
+        state_of(session).sequence += 1
         for recipient in people:
             mails.session_message(session, recipient, session_calendar(session, recipient, REQUEST), REQUEST)
             sent += 1
@@ -185,24 +207,25 @@ def session_fingerprint(session: Session) -> str:
 
 
 def note_session_change(session: Session) -> bool:
-    current = session_fingerprint(session)
-    if not session.calendar_fingerprint:
-        session.calendar_fingerprint = current
+    current, state = session_fingerprint(session), state_of(session)
+    if not state.fingerprint:
+        state.fingerprint = current
         return False
-    if current == session.calendar_fingerprint:
+    if current == state.fingerprint:
         return False
-    session.calendar_sequence += 1
-    session.calendar_fingerprint = current
+    state.sequence += 1
+    state.fingerprint = current
     return True
 
 
 def session_calendar(session: Session, recipient: Recipient, method: str) -> bytes:
     """One picked session as its own calendar object, its sequence recorded as sent."""
     event = session.event
-    if not session.calendar_fingerprint:
-        session.calendar_fingerprint = session_fingerprint(session)
+    state = state_of(session)
+    if not state.fingerprint:
+        state.fingerprint = session_fingerprint(session)
     uid = ics.session_uid(session.id)
-    sequence = next_sequence(event, recipient.email, method, uid=uid, base=session.calendar_sequence)
+    sequence = next_sequence(event, recipient.email, method, uid=uid, base=state.sequence)
     location = ", ".join(part for part in (session.stage.name if session.stage else "", event.venue) if part)
     body = ics.invitation(
         method=method, uid=uid, sequence=sequence, summary=f"{session.title} ({event.title})",

@@ -102,7 +102,6 @@ class EventSeries(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     # set when the meetings follow "every N weeks": invitations then carry one RRULE
     interval_weeks: Mapped[int | None]
-    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")  # of the series' own VEVENT
 
     events: Mapped[list["Event"]] = relationship(back_populates="series", order_by="Event.starts_at")
 
@@ -146,9 +145,6 @@ class Event(db.Model):
     stream_opens_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     recording_url: Mapped[str] = mapped_column(String(300), default="", server_default="")  # published after
     press_contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
-    # raised on every change that matters to a calendar (times, title, place, cancellation)
-    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
-    calendar_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the event will not take place
     process_id: Mapped[int | None] = mapped_column(ForeignKey("process.id", ondelete="SET NULL"), index=True)
     # a follow-up dialogue deepens one agenda proposal of its process, shown on the meeting's page
@@ -221,9 +217,6 @@ class Session(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    # for attendees who picked the session: raised on every change that matters to a calendar
-    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
-    calendar_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     stage: Mapped[Stage | None] = relationship(back_populates="sessions")

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from conference.calendars import itip
 from conference.core.models import AuditEntry
 from conference.core.timeutil import utcnow
 from conference.events import hooks
@@ -55,7 +56,7 @@ def failing_reaction():
 def state(app, event_id):
     with app.app_context():
         event = db.session.get(Event, event_id)
-        return (event.venue, event.starts_at, event.calendar_sequence,
+        return (event.venue, event.starts_at, itip.sequences_of([event]).get(event.id, 0),
                 db.session.scalar(select(func.count(OutboxMessage.id))),
                 db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "event.updated")))
 

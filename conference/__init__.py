@@ -48,7 +48,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def _connect_features() -> None:
     """Each feature's reactions to other features' changes, and its jobs for the worker, register on import."""
-    import conference.consultation.jobs  # noqa: F401
+    import conference.consultation.proposals.jobs  # noqa: F401
     import conference.outbox.jobs  # noqa: F401
     import conference.press.jobs  # noqa: F401
     import conference.press.reactions  # noqa: F401
@@ -59,7 +59,11 @@ def _connect_features() -> None:
 def _import_models() -> None:
     """Every table must be known to the metadata before migrations compare it."""
     import conference.calendars.models  # noqa: F401
-    import conference.consultation.models  # noqa: F401
+    import conference.consultation.comments.models  # noqa: F401
+    import conference.consultation.groups.models  # noqa: F401
+    import conference.consultation.photos.models  # noqa: F401
+    import conference.consultation.processes.models  # noqa: F401
+    import conference.consultation.proposals.models  # noqa: F401
     import conference.core.jobs  # noqa: F401
     import conference.core.models  # noqa: F401
     import conference.events.models  # noqa: F401
@@ -127,9 +131,15 @@ def _register_blueprints(app: Flask) -> None:
     from conference.events.manage import bp as manage_bp
     from conference.events.views import bp as events_bp
     from conference.calendars.views import bp as calendars_bp
-    from conference.consultation.manage import bp as process_manage_bp
-    from conference.consultation.meeting_manage import bp as meeting_manage_bp
-    from conference.consultation.views import bp as processes_bp
+    from conference.consultation.comments.manage import bp as comments_manage_bp
+    from conference.consultation.comments.views import bp as comments_bp
+    from conference.consultation.groups.manage import bp as groups_manage_bp
+    from conference.consultation.photos.manage import bp as photos_manage_bp
+    from conference.consultation.photos.views import bp as photos_bp
+    from conference.consultation.processes.manage import bp as processes_manage_bp
+    from conference.consultation.processes.views import bp as processes_bp
+    from conference.consultation.proposals.manage import bp as proposals_manage_bp
+    from conference.consultation.proposals.views import bp as proposals_bp
     from conference.press.admin import bp as youtube_admin_bp
     from conference.press.manage import bp as press_manage_bp
     from conference.press.views import bp as press_bp
@@ -147,9 +157,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(press_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(processes_bp)
-    app.register_blueprint(process_manage_bp, url_prefix="/manage/processes")
+    app.register_blueprint(proposals_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(photos_bp)
+    app.register_blueprint(processes_manage_bp, url_prefix="/manage/processes")
+    app.register_blueprint(proposals_manage_bp, url_prefix="/manage/processes")
     app.register_blueprint(press_manage_bp, url_prefix="/manage/events/<slug>/press")
-    app.register_blueprint(meeting_manage_bp, url_prefix="/manage/events/<slug>")
+    app.register_blueprint(comments_manage_bp, url_prefix="/manage/events/<slug>")
+    app.register_blueprint(photos_manage_bp, url_prefix="/manage/events/<slug>")
+    app.register_blueprint(groups_manage_bp, url_prefix="/manage/events/<slug>")
     app.register_blueprint(youtube_admin_bp, url_prefix="/manage/youtube")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # read-only GET endpoints
@@ -161,7 +177,7 @@ def _register_template_helpers(app: Flask) -> None:
     from conference.core.access import can_manage_event, is_organiser, organises_all_events
     from conference.core.i18n import LANGUAGE_NAMES
     from conference.events import labels
-    from conference.consultation.labels import PHASE_KIND
+    from conference.consultation.processes.labels import PHASE_KIND
     from conference.press import labels as press_labels
     from conference.registration import labels as registration_labels
 

@@ -5,6 +5,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from conference.consultation.comments.models import FeedbackAudience, FeedbackWindow, WrittenComment
+from conference.consultation.groups.models import InvitedGroup
+from conference.consultation.processes.models import NewsItem, Phase, PhaseKind, Process
+from conference.consultation.proposals import services as proposals
+from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
 from conference.core.models import User
 from conference.core.timeutil import utcnow
 from conference.events.models import (Appointment, Event, EventFormat, EventKind, EventOrganisation, EventSeries,
@@ -328,9 +333,6 @@ def _demo_press_requests(event: Event, today: date) -> None:
 
 def _demo_process(meetings: list[Event], orgs, today: date) -> None:
     """The yearly dialogue with civil society as a process page: phases, its meetings, news."""
-    from conference.consultation.models import (FeedbackAudience, FeedbackWindow, InvitedGroup, NewsItem, Phase,
-                                                PhaseKind, Process)
-
     last_year = _demo_last_cycle(orgs, today)
     process = Process(slug=f"dialog-civilsamhallet-{meetings[0].starts_at.year}", previous_id=last_year.id,
                       title="Dialog med civilsamhället om integration", published=True,
@@ -363,9 +365,6 @@ def _demo_process(meetings: list[Event], orgs, today: date) -> None:
 
 def _demo_last_cycle(orgs, today: date):
     """Last year's cycle, finished: answered proposals, a samråd with a published summary, a sakråd."""
-    from conference.consultation import proposals
-    from conference.consultation.models import (AgendaProposal, FeedbackAudience, FeedbackWindow, InvitedGroup,
-                                                Phase, PhaseKind, Process, ProposalOutcome, WrittenComment)
     from conference.core import tokens
 
     samrad_day = today - timedelta(weeks=44)

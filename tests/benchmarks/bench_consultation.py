@@ -42,8 +42,9 @@ def build_app(folder: str):
 
 
 def fill_process(app, meetings: int, proposals: int, slug: str) -> str:
-    from conference.consultation.models import (AgendaProposal, FeedbackAudience, FeedbackWindow, Phase, PhaseKind,
-                                                Process, ProposalOutcome)
+    from conference.consultation.comments.models import FeedbackAudience, FeedbackWindow
+    from conference.consultation.processes.models import Phase, PhaseKind, Process
+    from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
     from conference.core.timeutil import utcnow
     from conference.events.models import Event, EventFormat, EventKind
     from conference.extensions import db
@@ -135,13 +136,13 @@ def peak_rss_kb() -> int:
 
 def encode_one(path: str) -> dict:
     """Run in a child process: one photo's time, and how far it lifts the process's peak memory."""
-    from conference.consultation import photos
+    from conference.consultation.photos import images
 
     with open(path, "rb") as upload:
         data = upload.read()
     before = peak_rss_kb()
     started = time.perf_counter()
-    encoded = photos.encode(data, max_bytes=len(data))
+    encoded = images.encode(data, max_bytes=len(data))
     seconds = time.perf_counter() - started
     peak = peak_rss_kb()
     return {"upload_mb": len(data) / 1e6, "seconds": seconds, "peak_mb": peak / 1024,

@@ -134,7 +134,7 @@ def test_the_new_calendar_pages_have_no_wcag_violations(page, app, organiser):
 
 
 def test_the_process_pages_have_no_wcag_violations(page, app, admin):
-    from conference.consultation.models import NewsItem, Process
+    from conference.consultation.processes.models import NewsItem, Process
     from conference.core.timeutil import utcnow
 
     with app.app_context():

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from conference.consultation import comments
-from conference.consultation.models import FeedbackAudience, WrittenComment
+from conference.consultation.comments import services as comments
+from conference.consultation.comments.models import FeedbackAudience, WrittenComment
 from conference.core.timeutil import utcnow
 from conference.extensions import db
 from conference.registration import services as registrations

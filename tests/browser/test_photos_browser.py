@@ -7,7 +7,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from conference.consultation.models import Photo, TakedownRequest
+from conference.consultation.photos.models import Photo, TakedownRequest
 from conference.extensions import db
 from tests import factories as f
 from tests.browser.conftest import axe_violations, log_in, screenshot

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from conference.consultation.models import Phase, PhaseKind, Process
+from conference.consultation.processes.models import Phase, PhaseKind, Process
 from conference.core.timeutil import local_date, utcnow
 from conference.extensions import db
 from tests import factories as f

@@ -8,10 +8,14 @@ from datetime import datetime, timezone
 from PIL import Image
 from sqlalchemy import func, select
 
-from conference.consultation import comments, photos
-from conference.consultation.attachments import PDF, CheckedFile
-from conference.consultation.models import (AgendaProposal, FeedbackAudience, InvitedGroup, Photo, Process,
-                                            TakedownRequest)
+from conference.consultation.comments import services as comments
+from conference.consultation.comments.attachments import PDF, CheckedFile
+from conference.consultation.comments.models import FeedbackAudience
+from conference.consultation.groups.models import InvitedGroup
+from conference.consultation.photos import services as photos
+from conference.consultation.photos.models import Photo, TakedownRequest
+from conference.consultation.processes.models import Process
+from conference.consultation.proposals.models import AgendaProposal
 from conference.events.models import Event
 from conference.extensions import db
 from tests import factories as f

@@ -12,8 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from conference.consultation import attachments, comment_manage, comment_views, comments
-from conference.consultation.models import FeedbackAudience, FeedbackWindow, WrittenComment
+from conference.consultation.comments import attachments
+from conference.consultation.comments import manage as comment_manage
+from conference.consultation.comments import services as comments
+from conference.consultation.comments import views as comment_views
+from conference.consultation.comments.models import FeedbackAudience, FeedbackWindow, WrittenComment
 from conference.core.timeutil import to_utc
 from conference.events.models import Event, RegistrationPolicy
 from conference.extensions import db

@@ -12,8 +12,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from conference.consultation import proposals
-from conference.consultation.models import AgendaProposal, Phase, PhaseKind, Process, ProposalOutcome
+from conference.consultation.comments import services as comments
+from conference.consultation.comments.models import FeedbackAudience, FeedbackWindow
+from conference.consultation.processes.models import Phase, PhaseKind, Process
+from conference.consultation.proposals import services as proposals
+from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
 from conference.core.timeutil import utcnow
 from conference.extensions import db
 from conference.outbox.models import OutboxMessage
@@ -108,8 +111,6 @@ def test_an_organiser_cancelling_as_the_workers_publish_leaves_either_all_mails_
 
 
 def test_six_organisers_publishing_the_summary_at_once_mail_each_participant_once(app, wide_app):  # noqa: F811
-    from conference.consultation import comments
-    from conference.consultation.models import FeedbackAudience, FeedbackWindow
     from conference.registration import services as registrations
     from tests import factories as f
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from conference.consultation.models import InvitedGroup
+from conference.consultation.groups.models import InvitedGroup
 from conference.extensions import db
 from tests import factories as f
 from tests.conftest import log_in, post_form

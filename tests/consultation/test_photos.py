@@ -10,8 +10,9 @@ import pytest
 from PIL import ExifTags, Image
 from sqlalchemy import func, select
 
-from conference.consultation import photos
-from conference.consultation.models import Photo, TakedownRequest
+from conference.consultation.photos import images
+from conference.consultation.photos import services as photos
+from conference.consultation.photos.models import Photo, TakedownRequest
 from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox.models import OutboxMessage
@@ -216,7 +217,7 @@ def test_a_webp_without_transparency_is_stored_as_jpeg(organiser, app):
 @pytest.mark.parametrize("data, filename, message", [
     ("Det här är ingen bild, bara text.\n".encode(), "foto.jpg", "Välj ett foto i formatet JPEG, PNG eller WebP."),
     (SVG, "bild.svg", "Välj ett foto i formatet JPEG, PNG eller WebP."),
-    (jpeg() + bytes(photos.MAX_BYTES), "jattestor.jpg", "Filen är för stor: högst 8 MB."),
+    (jpeg() + bytes(images.MAX_BYTES), "jattestor.jpg", "Filen är för stor: högst 8 MB."),
     (decompression_bomb(), "bomb.png", "Fotot har för många pixlar: högst 50 megapixlar."),
     (jpeg()[:600], "avbruten.jpg", "Fotot går inte att läsa. Filen kan vara skadad – försök spara den igen."),
 ], ids=["text-named-jpg", "svg", "above-size-limit", "decompression-bomb", "truncated-jpeg"])

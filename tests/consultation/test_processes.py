@@ -6,9 +6,11 @@ import feedparser
 import pytest
 from sqlalchemy import func, select
 
-from conference.consultation.models import (AgendaProposal, Document, FeedbackAudience, FeedbackWindow, InvitedGroup,
-                                            NewsItem, Phase, PhaseKind, Photo, Process, ProposalOutcome,
-                                            WrittenComment)
+from conference.consultation.comments.models import FeedbackAudience, FeedbackWindow, WrittenComment
+from conference.consultation.groups.models import InvitedGroup
+from conference.consultation.photos.models import Photo
+from conference.consultation.processes.models import Document, NewsItem, Phase, PhaseKind, Process
+from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
 from conference.core.timeutil import utcnow
 from conference.events.models import Event, RegistrationPolicy
 from conference.extensions import db

@@ -9,8 +9,12 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, update
 
-from conference.consultation import proposal_manage, proposal_views, proposals, views
-from conference.consultation.models import AgendaProposal, Phase, PhaseKind, Process, ProposalOutcome
+from conference.consultation.processes import views
+from conference.consultation.processes.models import Phase, PhaseKind, Process
+from conference.consultation.proposals import manage as proposal_manage
+from conference.consultation.proposals import services as proposals
+from conference.consultation.proposals import views as proposal_views
+from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
 from conference.core.models import AuditEntry
 from conference.events.models import Event, EventKind, Organisation, OrganisationKind
 from conference.extensions import db

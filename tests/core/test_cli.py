@@ -135,7 +135,7 @@ def test_demo_load_shows_a_finished_cycle_with_answers_a_summary_and_a_topic(app
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        from conference.consultation.models import Process
+        from conference.consultation.processes.models import Process
 
         current = db.session.scalar(select(Process).where(Process.previous_id.is_not(None)))
         last = current.previous

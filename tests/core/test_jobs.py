@@ -126,7 +126,7 @@ def test_only_registered_one_off_jobs_can_be_queued(ctx, registered):
 def test_every_feature_registers_its_work(app):
     names = set(jobs.REGISTRY)
     assert {"registration.jobs.give_back_unconfirmed_places", "press.jobs.read_broadcast_states",
-            "press.jobs.move_broadcast", "consultation.jobs.publish_scheduled_feedback"} <= names
+            "press.jobs.move_broadcast", "consultation.proposals.jobs.publish_scheduled_feedback"} <= names
     assert [f.__module__ for f in jobs.EVERY_TURN] == ["conference.outbox.jobs"]
 
 

@@ -1,14 +1,17 @@
 """Public pages of photos: the image itself and the takedown request."""
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
-from conference.consultation import photos
-from conference.consultation.photo_forms import TakedownRequestForm
-from conference.consultation.views import bp
+from conference.consultation.photos import services as photos
+from conference.consultation.photos.forms import TakedownRequestForm
+from conference.consultation.photos.models import Photo
+from conference.core.loading import one_or_404, owned_or_404
 from conference.core.timeutil import utcnow
-from conference.events import services as events
+from conference.events.loading import public_event_or_404
 from conference.extensions import db, limiter
+
+bp = Blueprint("photos", __name__)
 
 
 @bp.route("/events/<slug>/photos/<int:photo_id>")
@@ -19,7 +22,7 @@ def photo(slug, photo_id):
     someone asks for it to be taken down, so no browser or shared cache may show it from memory after
     that. Asking again costs little: the ETag answers an unchanged photo with a bodiless 304, and the
     photo's visibility is checked before that answer."""
-    found = photos.shown_photo(slug, photo_id) or abort(404)
+    found = one_or_404(photos.shown_photo_query(slug, photo_id))
     response = Response(found.image, mimetype=found.content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.set_etag(f"photo-{found.id}-{found.created_at.timestamp():.0f}")
@@ -30,8 +33,8 @@ def photo(slug, photo_id):
 @bp.route("/events/<slug>/photos/<int:photo_id>/takedown", methods=["GET", "POST"])
 @limiter.limit("5 per minute; 30 per hour", methods=["POST"])
 def photo_takedown(slug, photo_id):
-    event = events.published_event_by_slug(slug) or abort(404)
-    found = photos.photo_of_event(event, photo_id) or abort(404)
+    event = public_event_or_404(slug)
+    found = owned_or_404(Photo, photo_id, owner_column="event_id", owner_id=event.id)
     if found.taken_down_at is not None:
         return render_template("consultation/photos/no_longer_shown.html", event=event)
     form = TakedownRequestForm()
@@ -49,5 +52,5 @@ def photo_takedown(slug, photo_id):
 
 @bp.route("/events/<slug>/photos/takedown/sent")
 def photo_takedown_sent(slug):
-    event = events.published_event_by_slug(slug) or abort(404)
+    event = public_event_or_404(slug)
     return render_template("consultation/photos/takedown_sent.html", event=event)

@@ -3,21 +3,23 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
-from conference.consultation import proposals, services
-from conference.consultation.models import AgendaProposal, Phase, Process
-from conference.consultation.proposal_forms import ProposalForm, message_for, period
-from conference.consultation.proposals import ProposalError
-from conference.consultation.views import bp
-from conference.core.forms import options
+from conference.consultation.processes import services as processes
+from conference.consultation.processes.models import Phase, Process
+from conference.consultation.proposals import services as proposals
+from conference.consultation.proposals.forms import ProposalForm, message_for, period, proposal_form
+from conference.consultation.proposals.models import AgendaProposal
+from conference.consultation.proposals.services import ProposalError
+from conference.core.loading import one_or_404
 from conference.core.timeutil import utcnow
 from conference.events.models import Organisation
 from conference.extensions import db, limiter
+
+bp = Blueprint("proposals", __name__)
 
 
 @dataclass
@@ -55,11 +57,6 @@ def proposal_outcome(proposal: AgendaProposal) -> str:
     return proposals.outcome_text(proposal)
 
 
-def organisation_choices():
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
-    return options([(0, _("Other (type the name below)"))] + [(o.id, o.name) for o in organisations])
-
-
 def private(response: Response) -> Response:
     """A personal link's page: kept out of caches and out of the Referer header of links on it."""
     response.headers["Cache-Control"] = "no-store"
@@ -68,6 +65,7 @@ def private(response: Response) -> Response:
 
 
 def proposal_or_invalid(token: str) -> AgendaProposal:
+    """The proposal the personal link names; an unknown or replaced link gets a page saying so, uncached."""
     proposal = proposals.by_token(token)
     if proposal is None:
         abort(private(Response(render_template("consultation/proposals/invalid_link.html"), status=404)))
@@ -84,14 +82,13 @@ def closed(process: Process, error: ProposalError, form: ProposalForm | None = N
 @bp.route("/processes/<slug>/proposals/new", methods=["GET", "POST"])
 @limiter.limit("5 per minute; 30 per hour", methods=["POST"])
 def new_proposal(slug):
-    process = services.published_process(slug) or abort(404)
+    process = one_or_404(processes.published_process_query(slug))
     now = utcnow()
     try:
         proposals.check_open(process, now)
     except ProposalError as error:
         return closed(process, error, ProposalForm() if request.method == "POST" else None)
-    form = ProposalForm()
-    form.organisation_id.choices = organisation_choices()
+    form = proposal_form()
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
         try:
@@ -113,7 +110,7 @@ def new_proposal(slug):
 
 @bp.route("/processes/<slug>/proposals/sent")
 def proposal_sent(slug):
-    process = services.published_process(slug) or abort(404)
+    process = one_or_404(processes.published_process_query(slug))
     return render_template("consultation/proposals/sent.html", process=process)
 
 

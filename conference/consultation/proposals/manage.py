@@ -1,30 +1,33 @@
 """Organiser pages of agenda proposals: every proposal, feedback on each, publishing, follow-up topics.
 
-The blueprint's before_request lets in only those who organise every event.
+The blueprint's before_request lets in only those who organise every event, as for the process itself.
 """
 
-import csv
-import io
-
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from conference.consultation import proposals, services
-from conference.consultation.manage import bp, process_or_404
-from conference.consultation.models import AgendaProposal, Process, ProposalOutcome
-from conference.consultation.proposal_forms import (FeedbackForm, PublishForm, TopicForm, message_for,
-                                                    prepare_feedback_form)
-from conference.consultation.proposals import ProposalError
+from conference.consultation.access import organisers_of_every_event_only
+from conference.consultation.processes import services as processes
+from conference.consultation.processes.models import Process
+from conference.consultation.proposals import services as proposals
+from conference.consultation.proposals.forms import (FeedbackForm, PublishForm, TopicForm, message_for,
+                                                     prepare_feedback_form)
+from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
+from conference.consultation.proposals.services import ProposalError
 from conference.core import audit
 from conference.core.forms import ConfirmForm, options
 from conference.core.formatting import local_datetime, zone_abbreviation
-from conference.core.timeutil import local_naive, to_local, to_utc, utcnow
+from conference.core.loading import get_or_404, owned_or_404
+from conference.core.spreadsheet import csv_download, csv_file, spreadsheet_time
+from conference.core.timeutil import local_naive, to_utc, utcnow
 from conference.events import labels
 from conference.events.models import Event
 from conference.extensions import db
-from conference.registration.reports import BOM, DELIMITER, SPREADSHEET_TIME, neutralise
+
+bp = Blueprint("proposals_manage", __name__)
+bp.before_request(organisers_of_every_event_only)
 
 FIELD_ERRORS = {"merge_target": "merged_into_id", "merged_into_this": "merged_into_id", "topic_lost": "outcome"}
 # the publication went out meanwhile: not a matter of what was typed
@@ -71,7 +74,7 @@ def render_proposals(process: Process, *, feedback=None, publish=None, topics=No
     forms = {} if public else {p.id: feedback.get(p.id) or feedback_form(p)
                                for p in confirmed if p.withdrawn_at is None}
     choices = proposals.topic_choices(process)
-    meetings = services.meetings(process, published_only=False)
+    meetings = processes.meetings(process, published_only=False)
     topics = topics or {}
     topic_forms = {m.id: topics.get(m.id) or topic_form(process, m, choices) for m in meetings}
     return render_template(
@@ -82,20 +85,21 @@ def render_proposals(process: Process, *, feedback=None, publish=None, topics=No
 
 
 def proposal_of(process: Process, proposal_id: int) -> AgendaProposal:
-    proposal = db.session.get(AgendaProposal, proposal_id)
-    if proposal is None or proposal.process_id != process.id or proposal.confirmed_at is None:
+    """A confirmed proposal of this process: until confirmed, a proposal is not the organisers' to see."""
+    proposal = owned_or_404(AgendaProposal, proposal_id, owner_column="process_id", owner_id=process.id)
+    if proposal.confirmed_at is None:
         abort(404)
     return proposal
 
 
 @bp.route("/<int:process_id>/proposals")
 def proposals_page(process_id):
-    return render_proposals(process_or_404(process_id))
+    return render_proposals(get_or_404(Process, process_id))
 
 
 @bp.route("/<int:process_id>/proposals/<int:proposal_id>/feedback", methods=["POST"])
 def proposal_feedback(process_id, proposal_id):
-    process = process_or_404(process_id)
+    process = get_or_404(Process, process_id)
     proposal = proposal_of(process, proposal_id)
     form = feedback_form(proposal, submitted=True)
     status = 422
@@ -122,7 +126,7 @@ def proposal_feedback(process_id, proposal_id):
 
 @bp.route("/<int:process_id>/proposals/publication", methods=["POST"])
 def schedule_feedback(process_id):
-    process = process_or_404(process_id)
+    process = get_or_404(Process, process_id)
     form = publish_form(process, submitted=True)
     if form.validate_on_submit():
         at = to_utc(form.publish_at.data, process.timezone)
@@ -145,7 +149,7 @@ def schedule_feedback(process_id):
 
 @bp.route("/<int:process_id>/proposals/publication/now", methods=["POST"])
 def publish_feedback_now(process_id):
-    process = process_or_404(process_id)
+    process = get_or_404(Process, process_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -162,7 +166,7 @@ def publish_feedback_now(process_id):
 
 @bp.route("/<int:process_id>/proposals/publication/cancel", methods=["POST"])
 def cancel_feedback_publication(process_id):
-    process = process_or_404(process_id)
+    process = get_or_404(Process, process_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -178,7 +182,7 @@ def cancel_feedback_publication(process_id):
 
 @bp.route("/<int:process_id>/proposals/<int:proposal_id>/new-link", methods=["POST"])
 def proposal_new_link(process_id, proposal_id):
-    process = process_or_404(process_id)
+    process = get_or_404(Process, process_id)
     proposal = proposal_of(process, proposal_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -191,10 +195,8 @@ def proposal_new_link(process_id, proposal_id):
 
 @bp.route("/<int:process_id>/meetings/<int:event_id>/topic", methods=["POST"])
 def meeting_topic(process_id, event_id):
-    process = process_or_404(process_id)
-    event = db.session.get(Event, event_id)
-    if event is None or event.process_id != process.id:
-        abort(404)
+    process = get_or_404(Process, process_id)
+    event = owned_or_404(Event, event_id, owner_column="process_id", owner_id=process.id)
     form = topic_form(process, event, proposals.topic_choices(process), submitted=True)
     if form.validate_on_submit():
         try:
@@ -211,27 +213,24 @@ def meeting_topic(process_id, event_id):
 
 # ---------------------------------------------------------------- the export
 
+def export_header() -> list[str]:
+    return [_("Title"), _("Description"), _("Organisation"), _("Sent by"), _("E-mail address"), _("Confirmed at"),
+            _("Withdrawn at"), _("Outcome"), _("Reason")]
+
+
 def export_rows(found: list[AgendaProposal], tz_name: str):
-    yield [_("Title"), _("Description"), _("Organisation"), _("Sent by"), _("E-mail address"), _("Confirmed at"),
-           _("Withdrawn at"), _("Outcome"), _("Reason")]
     for p in found:
         yield [p.title, p.description, p.organisation_name, p.proposer_name, p.email,
-               to_local(p.confirmed_at, tz_name).strftime(SPREADSHEET_TIME) if p.confirmed_at else "",
-               to_local(p.withdrawn_at, tz_name).strftime(SPREADSHEET_TIME) if p.withdrawn_at else "",
+               spreadsheet_time(p.confirmed_at, tz_name), spreadsheet_time(p.withdrawn_at, tz_name),
                proposals.outcome_text(p), p.feedback]
 
 
 @bp.route("/<int:process_id>/proposals.csv")
 def proposals_csv(process_id):
-    process = process_or_404(process_id)
+    process = get_or_404(Process, process_id)
     found = proposals.confirmed_proposals(process)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=DELIMITER)
-    writer.writerows([neutralise(cell) for cell in row] for row in export_rows(found, process.timezone))
+    text = csv_file(export_header(), export_rows(found, process.timezone))
     # the file holds the proposers' names and addresses: who took it is on record
     audit.record("proposals.exported", process, rows=len(found))
     db.session.commit()
-    response = Response((BOM + buffer.getvalue()).encode("utf-8"), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{process.slug}-proposals.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_download(text, f"{process.slug}-proposals.csv")

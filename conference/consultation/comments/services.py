@@ -13,26 +13,25 @@ mails every participant once, in their own language; the summary can be correcte
 mailing anyone again.
 """
 
-import csv
 import enum
-import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale, gettext
-from sqlalchemy import or_, select, update
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import undefer
 
-from conference.consultation.attachments import CheckedFile
-from conference.consultation.models import FeedbackAudience, FeedbackWindow, WrittenComment
+from conference.consultation.comments.attachments import CheckedFile
+from conference.consultation.comments.models import FeedbackAudience, FeedbackWindow, WrittenComment
 from conference.core import audit
 from conference.core.errors import RuleError
-from conference.core.timeutil import to_local
+from conference.core.spreadsheet import csv_file, spreadsheet_time
 from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox import services as outbox
-from conference.outbox.compose import Mail, external_url, render
+from conference.outbox.compose import external_url
 from conference.registration.models import Invitation, InvitationState, Registration, RegistrationState
 
 MAX_BODY = 10_000  # characters; a longer text goes in an attachment
@@ -67,8 +66,12 @@ class Commenter:
 
 # ---------------------------------------------------------------- the window
 
+def window_query(event: Event) -> Select:
+    return select(FeedbackWindow).where(FeedbackWindow.event_id == event.id)
+
+
 def window_of(event: Event) -> FeedbackWindow | None:
-    return db.session.scalar(select(FeedbackWindow).where(FeedbackWindow.event_id == event.id))
+    return db.session.scalar(window_query(event))
 
 
 def opens_at(window: FeedbackWindow) -> datetime:
@@ -111,6 +114,12 @@ def save_window(event: Event, *, closes_at: datetime, audience: FeedbackAudience
     audit.record("feedback_window.opened" if created else "feedback_window.changed", window, event_id=event.id,
                  closes_at=closes_at.isoformat(), audience=audience.value, user_id=user_id)
     return window, created
+
+
+def copied_window(window: FeedbackWindow, move: Callable[[datetime], datetime]) -> FeedbackWindow:
+    """The window for the next cycle's copy of its meeting, its deadline moved; no comment or summary comes along."""
+    return FeedbackWindow(closes_at=move(window.closes_at), audience=window.audience,
+                          instructions=window.instructions)
 
 
 # ---------------------------------------------------------------- who comments
@@ -187,31 +196,16 @@ def comments_of(window: FeedbackWindow) -> list[WrittenComment]:
                                    .order_by(WrittenComment.created_at, WrittenComment.id)))
 
 
-def comment_with_attachment(window: FeedbackWindow, comment_id: int) -> WrittenComment | None:
-    """The window's comment with its attachment loaded, or None."""
-    return db.session.scalar(select(WrittenComment).options(undefer(WrittenComment.attachment))
-                             .where(WrittenComment.id == comment_id, WrittenComment.window_id == window.id,
-                                    WrittenComment.attachment.is_not(None)))
-
-
 # ---------------------------------------------------------------- the export
 
 def export_csv(window: FeedbackWindow, comments: list[WrittenComment]) -> str:
     """Every comment as a spreadsheet row, in the organiser's language, every cell safe to open."""
-    from conference.registration.reports import BOM, DELIMITER, SPREADSHEET_TIME, neutralise
-
     tz_name = window.event.timezone
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=DELIMITER)
-    writer.writerow([neutralise(cell) for cell in (gettext("Name"), gettext("E-mail address"),
-                                                   gettext("Organisation"), gettext("Sent at"), gettext("Comment"),
-                                                   gettext("Attachment"))])
-    for comment in comments:
-        writer.writerow([neutralise(cell) for cell in (
-            comment.name, comment.email, comment.organisation_name,
-            to_local(comment.created_at, tz_name).strftime(SPREADSHEET_TIME), comment.body,
-            comment.attachment_name or "")])
-    return BOM + buffer.getvalue()
+    header = (gettext("Name"), gettext("E-mail address"), gettext("Organisation"), gettext("Sent at"),
+              gettext("Comment"), gettext("Attachment"))
+    return csv_file(header, ((comment.name, comment.email, comment.organisation_name,
+                              spreadsheet_time(comment.created_at, tz_name), comment.body,
+                              comment.attachment_name or "") for comment in comments))
 
 
 # ---------------------------------------------------------------- the summary
@@ -249,14 +243,7 @@ def save_summary(window: FeedbackWindow, text: str, *, publish: bool, now: datet
     return "corrected", 0
 
 
-@dataclass(frozen=True)
-class Recipient:
-    name: str
-    email: str
-    language: str
-
-
-def summary_recipients(window: FeedbackWindow) -> list[Recipient]:
+def summary_recipients(window: FeedbackWindow) -> list[outbox.Addressee]:
     """Confirmed registrants, invitees who have not declined and everyone who commented through their link;
     once per address. An address typed in the public form was never confirmed, so it is not mailed."""
     event_id = window.event_id
@@ -275,21 +262,21 @@ def summary_recipients(window: FeedbackWindow) -> list[Recipient]:
                                        WrittenComment.invitation_id.is_not(None)))
                             .order_by(WrittenComment.id)),
     ]
-    chosen: dict[str, Recipient] = {}
+    chosen: dict[str, outbox.Addressee] = {}
     for name, email, normalised, language in people:
         # the first seen wins: a registration's name and language before an invitation's or a comment's
-        chosen.setdefault(normalised, Recipient(name=name, email=email, language=language or "sv"))
+        chosen.setdefault(normalised, outbox.Addressee(name=name, email=email, language=language or "sv"))
     return list(chosen.values())
 
 
 # ---------------------------------------------------------------- mails
 
-def _enqueue(event: Event, *, kind: str, template: str, language: str, name: str, email: str, subject: str,
-             batch: str | None = None, **context) -> None:
-    text, html = render(f"consultation/{template}", language, event=event, name=name,
-                        event_url=external_url("events.event", slug=event.slug), **context)
-    outbox.enqueue(Mail(to_name=name, to_address=email, subject=subject, text=text, html=html,
-                        reply_to=event.contact_email or None), kind=kind, event_id=event.id, batch=batch)
+def mail(event: Event, template: str, to: outbox.Addressee, subject, *, kind: str, batch: str | None = None,
+         **context) -> None:
+    """Queue emails/consultation/<template> about the meeting; answers go to the meeting's contact."""
+    outbox.send(f"consultation/{template}", to, subject, kind=kind, event_id=event.id,
+                reply_to=event.contact_email or None, batch=batch, event=event, name=to.name,
+                event_url=external_url("events.event", slug=event.slug), **context)
 
 
 def mail_receipt(comment: WrittenComment) -> None:
@@ -300,17 +287,12 @@ def mail_receipt(comment: WrittenComment) -> None:
     greeting or the header, and tells whoever did not send the comment to ignore the mail."""
     event = comment.window.event
     confirmed = through_link(comment)
-    with force_locale(comment.language):
-        subject = gettext("We have received your comment on %(title)s", title=event.title)
-    _enqueue(event, kind="consultation.comment_received", template="comment_received", language=comment.language,
-             name=comment.name if confirmed else "", email=comment.email, subject=subject, comment=comment,
-             window=comment.window, through_link=confirmed)
+    to = outbox.Addressee(comment.name if confirmed else "", comment.email, comment.language)
+    mail(event, "comment_received", to, _l("We have received your comment on %(title)s", title=event.title),
+         kind="consultation.comment_received", comment=comment, window=comment.window, through_link=confirmed)
 
 
-def mail_summary(window: FeedbackWindow, recipient: Recipient) -> None:
+def mail_summary(window: FeedbackWindow, to: outbox.Addressee) -> None:
     event = window.event
-    with force_locale(recipient.language):
-        subject = gettext("Summary of the written feedback on %(title)s", title=event.title)
-    _enqueue(event, kind="consultation.summary", template="summary_published", language=recipient.language,
-             name=recipient.name, email=recipient.email, subject=subject, window=window,
-             batch=f"summary-{window.id}")
+    mail(event, "summary_published", to, _l("Summary of the written feedback on %(title)s", title=event.title),
+         kind="consultation.summary", batch=f"summary-{window.id}", window=window)

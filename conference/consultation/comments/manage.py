@@ -5,20 +5,23 @@ Every route checks the role on the event (organiser_required, then managed_event
 
 import io
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from conference.consultation import comments
-from conference.consultation.comment_forms import SummaryForm, WindowForm
-from conference.consultation.meeting_manage import bp
-from conference.consultation.models import FeedbackAudience
+from conference.consultation.comments import services as comments
+from conference.consultation.comments.forms import SummaryForm, WindowForm
+from conference.consultation.comments.models import FeedbackAudience, WrittenComment
 from conference.core import audit
 from conference.core.access import organiser_required
+from conference.core.loading import one_or_404, owned_or_404
+from conference.core.spreadsheet import csv_download
 from conference.core.timeutil import local_naive, to_utc, utcnow
 from conference.events.loading import managed_event_or_abort
 from conference.extensions import db
+
+bp = Blueprint("comments_manage", __name__)
 
 PAGE = "consultation/comments/manage.html"
 WINDOW_ERRORS = {
@@ -92,7 +95,7 @@ def feedback_window(slug):
 @organiser_required
 def feedback_summary(slug):
     event = managed_event_or_abort(slug)
-    window = comments.window_of(event) or abort(404)
+    window = one_or_404(comments.window_query(event))
     form = summary_form(window, formdata=True)
     publish = request.form.get("action") == "publish"
     if form.validate_on_submit():
@@ -114,24 +117,23 @@ def feedback_summary(slug):
 @organiser_required
 def export_comments(slug):
     event = managed_event_or_abort(slug)
-    window = comments.window_of(event) or abort(404)
+    window = one_or_404(comments.window_query(event))
     listed = comments.comments_of(window)
     body = comments.export_csv(window, listed)
     # the file holds names and addresses: who took it is on record
     audit.record("written_comments.exported", window, event_id=event.id, rows=len(listed))
     db.session.commit()
-    response = Response(body.encode("utf-8"), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-comments.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_download(body, f"{event.slug}-comments.csv")
 
 
 @bp.route("/feedback/comments/<int:comment_id>/attachment")
 @organiser_required
 def comment_attachment(slug, comment_id):
     event = managed_event_or_abort(slug)
-    window = comments.window_of(event) or abort(404)
-    comment = comments.comment_with_attachment(window, comment_id) or abort(404)
+    window = one_or_404(comments.window_query(event))
+    comment = owned_or_404(WrittenComment, comment_id, owner_column="window_id", owner_id=window.id)
+    if comment.attachment is None:
+        abort(404)
     response = send_file(io.BytesIO(comment.attachment), mimetype=comment.attachment_type, as_attachment=True,
                          download_name=comment.attachment_name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"

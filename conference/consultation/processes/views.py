@@ -1,8 +1,10 @@
 """Public pages of a process: the page itself and its news feed."""
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
-from conference.consultation import proposals, services
+from conference.consultation.processes import services
+from conference.consultation.proposals import services as proposals
+from conference.core.loading import one_or_404
 from conference.core.timeutil import utcnow
 from conference.events import services as events
 
@@ -16,7 +18,7 @@ def index():
 
 @bp.route("/processes/<slug>")
 def process(slug):
-    found = services.published_process(slug) or abort(404)
+    found = one_or_404(services.published_process_query(slug))
     now = utcnow()
     meetings = services.meetings(found)
     return render_template(
@@ -29,7 +31,7 @@ def process(slug):
 
 @bp.route("/processes/<slug>/news.atom")
 def news_feed(slug):
-    found = services.published_process(slug) or abort(404)
+    found = one_or_404(services.published_process_query(slug))
     items = services.visible_news(found, utcnow())
     updated = max((item.updated_at for item in items), default=found.created_at)
     body = render_template("consultation/news.atom.xml", process=found, items=items, updated=updated,
@@ -41,10 +43,3 @@ def news_feed(slug):
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response.make_conditional(request)
-
-
-def _register_routes() -> None:
-    from conference.consultation import comment_views, photo_views, proposal_views  # noqa: F401
-
-
-_register_routes()

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from conference.consultation.models import PhaseKind
+from conference.consultation.processes.models import PhaseKind
 
 PHASE_KIND = {
     PhaseKind.AGENDA_PROPOSALS: _l("Agenda proposals"),

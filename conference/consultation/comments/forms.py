@@ -8,9 +8,9 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
-from conference.consultation import attachments
-from conference.consultation.comments import MAX_BODY
-from conference.consultation.models import FeedbackAudience
+from conference.consultation.comments import attachments
+from conference.consultation.comments.models import FeedbackAudience
+from conference.consultation.comments.services import MAX_BODY
 from conference.core.forms import DeliverableAddress, options, stripped
 from conference.core.timeutil import wall_clock_problem
 from conference.events.forms import paragraphs_text

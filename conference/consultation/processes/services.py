@@ -1,21 +1,41 @@
 """The rules of a process page: what the public sees, news in date order, copying a cycle."""
 
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from conference.consultation.comments.services import copied_window
+from conference.consultation.groups.services import copied_groups
+from conference.consultation.processes.models import Document, NewsItem, Phase, Process
 from conference.core import audit
-from conference.consultation.models import Document, FeedbackWindow, InvitedGroup, NewsItem, Phase, Process
 from conference.core.errors import RuleError
 from conference.core.timeutil import local_naive, to_utc
-from conference.events.models import Event, EventOrganisation, Organisation, Session, Stage
-from conference.events.services import ProgrammeError, unique_slug
+from conference.events.models import Event, EventOrganisation, Session, Stage
+from conference.events.services import ProgrammeError, slug_taken, unique_slug
 from conference.extensions import db
 
 
-def published_process(slug: str) -> Process | None:
-    return db.session.scalar(select(Process).where(Process.slug == slug, Process.published.is_(True)))
+class ProcessError(RuleError):
+    """A change to a process that the rules refuse: "slug_taken" (another process has the address)."""
+
+
+@dataclass
+class ProcessText:
+    """What the organiser types about a process; an empty slug keeps the address, or makes one from the title."""
+
+    title: str
+    slug: str
+    summary: str
+    topics: str
+    published: bool
+
+
+# ---------------------------------------------------------------- what the public sees
+
+def published_process_query(slug: str) -> Select:
+    return select(Process).where(Process.slug == slug, Process.published.is_(True))
 
 
 def published_processes() -> list[Process]:
@@ -48,10 +68,77 @@ def earlier_cycles(process: Process) -> list[Process]:
     return found
 
 
+# ---------------------------------------------------------------- the organisers' process
+
+def all_processes() -> list[Process]:
+    """Every process, newest first, drafts included."""
+    return list(db.session.scalars(select(Process).order_by(Process.created_at.desc())))
+
+
+def unlinked_meetings() -> list[Event]:
+    """Meetings of no process yet, newest first: those a process can take in."""
+    return list(db.session.scalars(select(Event).where(Event.process_id.is_(None)).order_by(Event.starts_at.desc())))
+
+
+def save_process(process: Process | None, text: ProcessText) -> Process:
+    """Create a process (`process` None) or change one; an address another process has is refused."""
+    if text.slug and slug_taken(Process, text.slug, process.id if process else None):
+        raise ProcessError("slug_taken")
+    target = process or Process()
+    target.title = text.title
+    target.slug = text.slug or (target.slug or unique_slug(Process, text.title))
+    target.summary = text.summary
+    target.topics = text.topics
+    target.published = text.published
+    db.session.add(target)
+    audit.record("process.saved", target)
+    return target
+
+
 def check_phase(phase: Phase) -> None:
     if phase.ends_on is not None and phase.ends_on < phase.starts_on:
         raise ProgrammeError("valid_to_before_valid_from", "ends_on")
 
+
+def add_phase(process: Process, phase: Phase) -> Phase:
+    """Add a phase whose dates are in order; `phase` names the process by id, so a refused one is never stored."""
+    check_phase(phase)
+    db.session.add(phase)
+    audit.record("process.phase_added", process, title=phase.title)
+    return phase
+
+
+def add_document(process: Process, document: Document) -> Document:
+    document.process = process
+    db.session.add(document)
+    audit.record("process.document_added", process, title=document.title)
+    return document
+
+
+def add_news(process: Process, item: NewsItem) -> NewsItem:
+    db.session.add(item)
+    audit.record("process.news_added", process, title=item.title)
+    return item
+
+
+def link_meeting(process: Process, event: Event) -> None:
+    event.process_id = process.id
+    audit.record("process.meeting_linked", process, event_id=event.id)
+
+
+def remove_from_process(process: Process, kind: str, item: Phase | Document | NewsItem | Event) -> None:
+    """Delete a phase, document or news item; a meeting only leaves the process, and its topic with it."""
+    if kind == "meetings":
+        item.process_id = None
+        # its topic was a proposal of that process: it goes too
+        item.topic_proposal_id = None
+        item.topic_proposal = None
+    else:
+        db.session.delete(item)
+    audit.record(f"process.{kind}_removed", process, item_id=item.id)
+
+
+# ---------------------------------------------------------------- the next cycle
 
 def copy_cycle(source: Process, *, title: str, offset: timedelta, user_id: int | None) -> Process:
     """Next year's cycle: phases and meetings with every date moved; no personal data comes along."""
@@ -98,12 +185,9 @@ def copied_meeting(meeting: Event, process: Process, offset: timedelta) -> Event
                                                   position=link.position) for link in meeting.organisation_links]
     stages = {stage.id: Stage(name=stage.name, position=stage.position) for stage in meeting.stages}
     event.stages = list(stages.values())
-    event.invited_groups = [InvitedGroup(name=group.name, organisation_id=group.organisation_id)
-                            for group in meeting.invited_groups]
+    event.invited_groups = copied_groups(meeting)
     if meeting.feedback_window is not None:
-        window = meeting.feedback_window
-        event.feedback_window = FeedbackWindow(closes_at=move(window.closes_at), audience=window.audience,
-                                               instructions=window.instructions)
+        event.feedback_window = copied_window(meeting.feedback_window, move)
     for session in meeting.sessions:
         event.sessions.append(Session(title=session.title, abstract=session.abstract, kind=session.kind,
                                       language=session.language, stage=stages.get(session.stage_id),
@@ -114,42 +198,3 @@ def copied_meeting(meeting: Event, process: Process, offset: timedelta) -> Event
 def moved(moment: datetime, offset: timedelta, tz_name: str) -> datetime:
     """The same wall-clock time `offset` later where the meeting is: 10:00 stays 10:00 across a DST change."""
     return to_utc(local_naive(moment, tz_name) + offset, tz_name)
-
-
-def add_document(process: Process, document: Document) -> Document:
-    document.process = process
-    db.session.add(document)
-    audit.record("process.document_added", process, title=document.title)
-    return document
-
-
-def today_in(tz_name: str, now: datetime) -> date:
-    from zoneinfo import ZoneInfo
-
-    return now.astimezone(ZoneInfo(tz_name)).date()
-
-
-class GroupError(RuleError):
-    """An invited group the meeting cannot take."""
-
-
-def add_invited_group(event: Event, *, name: str, organisation: Organisation | None) -> InvitedGroup:
-    """A group by name, or an organisation of the register (its name unless another is typed)."""
-    name = name.strip() or (organisation.name if organisation else "")
-    if not name:
-        raise GroupError("group_missing")
-    if any(g.name.casefold() == name.casefold() for g in event.invited_groups):
-        raise GroupError("group_twice")
-    group = InvitedGroup(name=name, organisation_id=organisation.id if organisation else None)
-    event.invited_groups.append(group)
-    audit.record("event.invited_group_added", event, name=name)
-    return group
-
-
-def invited_group_of(event: Event, group_id: int) -> InvitedGroup | None:
-    return next((g for g in event.invited_groups if g.id == group_id), None)
-
-
-def remove_invited_group(group: InvitedGroup) -> None:
-    audit.record("event.invited_group_removed", group.event, name=group.name)
-    group.event.invited_groups.remove(group)

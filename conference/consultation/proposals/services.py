@@ -28,18 +28,19 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from conference.consultation.models import AgendaProposal, Phase, PhaseKind, Process, ProposalOutcome
+from conference.consultation.processes.models import Phase, PhaseKind, Process
+from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
 from conference.core import audit, tokens
 from conference.core.errors import RuleError
 from conference.core.timeutil import UTC
 from conference.events.models import Event, Organisation
 from conference.extensions import db
 from conference.outbox import services as outbox
-from conference.outbox.compose import Mail, external_url, render
+from conference.outbox.compose import external_url
 
 LINK_PURPOSE = "proposal"
 
@@ -503,36 +504,30 @@ def visible_topics(process: Process, meetings: list[Event], now: datetime) -> di
 
 # ---------------------------------------------------------------- mails, in the proposer's language
 
-def _links(proposal: AgendaProposal) -> dict:
+def mail(proposal: AgendaProposal, template: str, subject, *, kind: str) -> None:
+    """Queue emails/consultation/<template> for the proposer, with the links to the proposal and its process."""
     token = token_of(proposal)
-    return {"proposal_url": external_url("processes.proposal", token=token),
-            "confirm_url": external_url("processes.confirm_proposal", token=token),
-            "process_url": external_url("processes.process", slug=proposal.process.slug)}
-
-
-def _send(proposal: AgendaProposal, kind: str, template: str, subject, **context) -> None:
-    """`subject` calls gettext with a literal (for extraction), inside the proposer's language."""
-    with force_locale(proposal.language):
-        subject_text = subject(proposal.process.title)
-    text, html = render(f"consultation/{template}", proposal.language, proposal=proposal,
-                        process=proposal.process, **_links(proposal), **context)
-    outbox.enqueue(Mail(to_name=proposal.proposer_name, to_address=proposal.email, subject=subject_text,
-                        text=text, html=html), kind=kind)
+    outbox.send(f"consultation/{template}", outbox.Addressee(proposal.proposer_name, proposal.email, proposal.language),
+                subject, kind=kind, proposal=proposal, process=proposal.process,
+                proposal_url=external_url("proposals.proposal", token=token),
+                confirm_url=external_url("proposals.confirm_proposal", token=token),
+                process_url=external_url("processes.process", slug=proposal.process.slug))
 
 
 def mail_confirmation(proposal: AgendaProposal) -> None:
-    _send(proposal, "proposal.confirm", "proposal_confirm",
-          lambda title: gettext("Confirm your agenda proposal for %(title)s", title=title))
+    mail(proposal, "proposal_confirm", _l("Confirm your agenda proposal for %(title)s", title=proposal.process.title),
+         kind="proposal.confirm")
 
 
 def mail_feedback(proposal: AgendaProposal) -> None:
-    _send(proposal, "proposal.feedback", "proposal_feedback",
-          lambda title: gettext("Feedback on your agenda proposal for %(title)s", title=title))
+    mail(proposal, "proposal_feedback",
+         _l("Feedback on your agenda proposal for %(title)s", title=proposal.process.title), kind="proposal.feedback")
 
 
 def mail_new_link(proposal: AgendaProposal) -> None:
-    _send(proposal, "proposal.new_link", "proposal_new_link",
-          lambda title: gettext("A new link to your agenda proposal for %(title)s", title=title))
+    mail(proposal, "proposal_new_link",
+         _l("A new link to your agenda proposal for %(title)s", title=proposal.process.title),
+         kind="proposal.new_link")
 
 
 # ---------------------------------------------------------------- a new personal link

@@ -1,27 +1,24 @@
-"""Organiser pages of a meeting's consultation parts; each route checks the role on the event."""
+"""Organiser pages of a meeting's invited groups; each route checks the role on the event."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from conference.consultation import forms, services
+
+from conference.consultation.groups import services
+from conference.consultation.groups.forms import invited_group_form
+from conference.consultation.groups.models import InvitedGroup
 from conference.core.access import organiser_required
-from conference.core.forms import ConfirmForm, options
+from conference.core.forms import ConfirmForm
+from conference.core.loading import owned_or_404
 from conference.events.loading import managed_event_or_abort
-from conference.events.forms import organisation_choices
 from conference.events.models import Organisation
 from conference.extensions import db
 
-bp = Blueprint("meeting_manage", __name__)
+bp = Blueprint("groups_manage", __name__)
 
 GROUP_ERRORS = {
     "group_missing": lambda: _("Choose an organisation or type the name of a group."),
     "group_twice": lambda: _("The meeting already has this group."),
 }
-
-
-def invited_group_form() -> forms.InvitedGroupForm:
-    form = forms.InvitedGroupForm(prefix="group")
-    form.organisation_id.choices = options([(0, _("— none —"))]) + organisation_choices()
-    return form
 
 
 @bp.route("/groups", methods=["GET", "POST"])
@@ -51,15 +48,8 @@ def remove_invited_group(slug, group_id):
     event = managed_event_or_abort(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    group = services.invited_group_of(event, group_id) or abort(404)
+    group = owned_or_404(InvitedGroup, group_id, owner_column="event_id", owner_id=event.id)
     services.remove_invited_group(group)
     db.session.commit()
     flash(_("%(name)s was removed from the invited groups.", name=group.name), "success")
     return redirect(url_for(".invited_groups", slug=slug))
-
-
-def _register_routes() -> None:
-    from conference.consultation import comment_manage, photo_manage  # noqa: F401
-
-
-_register_routes()

@@ -5,26 +5,27 @@ form asks for a name and an address and is there only where the organisers opene
 anyone. Whatever the way in, the window's times and audience are the service's to decide.
 """
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from conference.consultation import comments
-from conference.consultation.comment_forms import CommentForm, PublicCommentForm
+from conference.consultation.comments import services as comments
+from conference.consultation.comments.forms import CommentForm, PublicCommentForm
 from conference.consultation.uploads import allow_larger_posts
-from conference.consultation.views import bp
 from conference.core.timeutil import utcnow
-from conference.events import services as events
+from conference.events.loading import public_event_or_404
 from conference.extensions import db, limiter
 from conference.registration import invitations
 from conference.registration import services as registrations
+
+bp = Blueprint("comments", __name__)
 
 FORM = "consultation/comments/form.html"
 # Room for an attachment well over its limit (5 MB) beside the text: such a file still reaches the form,
 # which says why beside the attachment field and keeps the comment, instead of the bare "too large" page.
 COMMENT_REQUEST_MAX_BYTES = 16 * 1024 * 1024
-allow_larger_posts(bp, dict.fromkeys(("processes.registration_feedback", "processes.invitation_feedback",
-                                      "processes.public_feedback"), COMMENT_REQUEST_MAX_BYTES))
+allow_larger_posts(bp, dict.fromkeys(("comments.registration_feedback", "comments.invitation_feedback",
+                                      "comments.public_feedback"), COMMENT_REQUEST_MAX_BYTES))
 FIELD_ERRORS = {
     "body_empty": lambda: _("Write your comment."),
     "body_too_long": lambda: _("Write at most 10,000 characters; put a longer text in an attachment."),
@@ -46,7 +47,8 @@ def invalid_link() -> Response:
     return Response(render_template("registration/invalid_link.html"), status=404)
 
 
-def window_or_404(event):
+def window_or_refusal(event):
+    """The meeting's window; a meeting without one answers 404 with a page that says it takes no comments."""
     window = comments.window_of(event)
     if window is None:
         abort(Response(render_template(FORM, event=event, window=None, refusal="no_window", form=None), status=404))
@@ -99,7 +101,7 @@ def registration_feedback(token):
     if registration is None:
         return invalid_link()
     event = registration.event
-    window = window_or_404(event)
+    window = window_or_refusal(event)
     back = url_for("registration.manage", token=token)
     try:
         commenter = comments.commenter_for_registration(registration)
@@ -116,7 +118,7 @@ def registration_feedback_sent(token):
     if registration is None:
         return invalid_link()
     return render_template("consultation/comments/sent.html", event=registration.event,
-                           window=window_or_404(registration.event), email=registration.email,
+                           window=window_or_refusal(registration.event), email=registration.email,
                            back_url=url_for("registration.manage", token=token),
                            again_url=url_for(".registration_feedback", token=token))
 
@@ -130,7 +132,7 @@ def invitation_feedback(token):
     if invitation is None:
         return invalid_link()
     event = invitation.event
-    window = window_or_404(event)
+    window = window_or_refusal(event)
     return comment_page(event, window, CommentForm(), commenter=comments.commenter_for_invitation(invitation),
                         back_url=url_for("registration.invitation", token=token),
                         sent_url=url_for(".invitation_feedback_sent", token=token))
@@ -142,7 +144,7 @@ def invitation_feedback_sent(token):
     if invitation is None:
         return invalid_link()
     return render_template("consultation/comments/sent.html", event=invitation.event,
-                           window=window_or_404(invitation.event), email=invitation.email,
+                           window=window_or_refusal(invitation.event), email=invitation.email,
                            back_url=url_for("registration.invitation", token=token),
                            again_url=url_for(".invitation_feedback", token=token))
 
@@ -152,14 +154,14 @@ def invitation_feedback_sent(token):
 @bp.route("/events/<slug>/feedback", methods=["GET", "POST"])
 @limiter.limit("5 per minute; 30 per hour", methods=["POST"])
 def public_feedback(slug):
-    event = events.published_event_by_slug(slug) or abort(404)
-    window = window_or_404(event)
+    event = public_event_or_404(slug)
+    window = window_or_refusal(event)
     return comment_page(event, window, PublicCommentForm(), commenter=None,
                         sent_url=url_for(".public_feedback_sent", slug=slug))
 
 
 @bp.route("/events/<slug>/feedback/sent")
 def public_feedback_sent(slug):
-    event = events.published_event_by_slug(slug) or abort(404)
-    return render_template("consultation/comments/sent.html", event=event, window=window_or_404(event), email=None,
+    event = public_event_or_404(slug)
+    return render_template("consultation/comments/sent.html", event=event, window=window_or_refusal(event), email=None,
                            back_url=None, again_url=url_for(".public_feedback", slug=slug))

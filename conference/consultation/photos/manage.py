@@ -1,27 +1,30 @@
 """Organiser pages of photos: upload, caption and credit, takedown requests."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from conference.consultation import photos
-from conference.consultation.meeting_manage import bp
-from conference.consultation.photo_forms import PHOTO_ERRORS, DecisionForm, PhotoTextForm, PhotoUploadForm
-from conference.consultation.models import TakedownRequest
+from conference.consultation.photos import services as photos
+from conference.consultation.photos.forms import PHOTO_ERRORS, DecisionForm, PhotoTextForm, PhotoUploadForm
+from conference.consultation.photos.images import MAX_BYTES, PhotoError
+from conference.consultation.photos.models import Photo, TakedownRequest
 from conference.consultation.uploads import allow_larger_posts
 from conference.core.access import organiser_required
 from conference.core.forms import ConfirmForm
+from conference.core.loading import get_or_404, owned_or_404
 from conference.core.timeutil import utcnow
 from conference.events.loading import managed_event_or_abort
 from conference.extensions import db
 
+bp = Blueprint("photos_manage", __name__)
+
 # Room for a photo at the limit and the form's text fields: a file somewhat over the limit still reaches
 # the form, so the organiser reads why beside the field and keeps what was typed.
-UPLOAD_REQUEST_MAX_BYTES = 2 * photos.MAX_BYTES
-allow_larger_posts(bp, {"meeting_manage.photos": UPLOAD_REQUEST_MAX_BYTES})
+UPLOAD_REQUEST_MAX_BYTES = 2 * MAX_BYTES
+allow_larger_posts(bp, {"photos_manage.photos": UPLOAD_REQUEST_MAX_BYTES})
 
 
-def show_error(form, error: photos.PhotoError) -> None:
+def show_error(form, error: PhotoError) -> None:
     message = PHOTO_ERRORS.get(error.code, error.code)
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
@@ -30,8 +33,8 @@ def show_error(form, error: photos.PhotoError) -> None:
         flash(message, "error")
 
 
-def photo_or_404(event, photo_id: int):
-    return photos.photo_of_event(event, photo_id) or abort(404)
+def photo_of(event, photo_id: int) -> Photo:
+    return owned_or_404(Photo, photo_id, owner_column="event_id", owner_id=event.id)
 
 
 def decision_form(takedown: TakedownRequest) -> DecisionForm:
@@ -50,7 +53,7 @@ def render_photos(event, *, upload=None, decisions=None, status=200):
     return render_template("consultation/photos/manage.html", event=event, photos=photos.photos_of(event),
                            pending=pending, handled=photos.handled_requests(event), decision_forms=forms,
                            upload_form=upload or PhotoUploadForm(prefix="upload"), confirm=ConfirmForm(),
-                           max_megabytes=photos.MAX_BYTES // (1024 * 1024)), status
+                           max_megabytes=MAX_BYTES // (1024 * 1024)), status
 
 
 @bp.route("/photos", methods=["GET", "POST"], endpoint="photos")
@@ -62,9 +65,9 @@ def photos_page(slug):
     form = PhotoUploadForm(prefix="upload")
     if form.validate_on_submit():
         try:
-            photos.add_photo(event, form.photo.data.stream.read(photos.MAX_BYTES + 1), text_of(form),
+            photos.add_photo(event, form.photo.data.stream.read(MAX_BYTES + 1), text_of(form),
                              user_id=current_user.id, now=utcnow())
-        except photos.PhotoError as error:
+        except PhotoError as error:
             db.session.rollback()
             show_error(form, error)
         else:
@@ -74,12 +77,11 @@ def photos_page(slug):
     return render_photos(event, upload=form, status=422)
 
 
-
 @bp.route("/photos/<int:photo_id>/image")
 @organiser_required
 def photo_image(slug, photo_id):
     """The organiser's view of any photo of the event, taken down or not; never cached."""
-    photo = photo_or_404(managed_event_or_abort(slug), photo_id)
+    photo = photo_of(managed_event_or_abort(slug), photo_id)
     response = Response(photo.image, mimetype=photo.content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
@@ -90,7 +92,7 @@ def photo_image(slug, photo_id):
 @organiser_required
 def edit_photo(slug, photo_id):
     event = managed_event_or_abort(slug)
-    photo = photo_or_404(event, photo_id)
+    photo = photo_of(event, photo_id)
     form = PhotoTextForm(obj=photo)
     if form.validate_on_submit():
         photos.edit_photo(photo, text_of(form), user_id=current_user.id)
@@ -105,7 +107,7 @@ def edit_photo(slug, photo_id):
 @organiser_required
 def change_photo(slug, photo_id, action):
     event = managed_event_or_abort(slug)
-    photo = photo_or_404(event, photo_id)
+    photo = photo_of(event, photo_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -115,7 +117,7 @@ def change_photo(slug, photo_id, action):
         else:
             photos.put_back(photo, user_id=current_user.id)
             message = _("The photo is shown on the event's page again.")
-    except photos.PhotoError as error:
+    except PhotoError as error:
         db.session.rollback()
         flash(PHOTO_ERRORS.get(error.code, error.code), "error")
     else:
@@ -128,7 +130,7 @@ def change_photo(slug, photo_id, action):
 @organiser_required
 def delete_photo(slug, photo_id):
     event = managed_event_or_abort(slug)
-    photo = photo_or_404(event, photo_id)
+    photo = photo_of(event, photo_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         photos.delete_photo(photo, user_id=current_user.id, now=utcnow())
@@ -143,9 +145,8 @@ def delete_photo(slug, photo_id):
 @organiser_required
 def decide_takedown(slug, request_id):
     event = managed_event_or_abort(slug)
-    takedown = db.session.get(TakedownRequest, request_id)
-    if takedown is None or takedown.photo.event_id != event.id:
-        abort(404)
+    takedown = get_or_404(TakedownRequest, request_id)
+    photo_of(event, takedown.photo_id)  # a request about a photo of another event is not found here
     form = decision_form(takedown)
     if not form.validate_on_submit():
         return render_photos(event, decisions={takedown.id: form}, status=422)
@@ -154,7 +155,7 @@ def decide_takedown(slug, request_id):
     try:
         photos.decide(takedown, remove=bool(form.remove.data), message=form.message.data or "",
                       user_id=current_user.id, now=utcnow())
-    except photos.PhotoError as error:
+    except PhotoError as error:
         db.session.rollback()
         flash(PHOTO_ERRORS.get(error.code, error.code), "error")
     else:

@@ -1,11 +1,11 @@
-"""Organiser forms of a process."""
+"""Organiser forms of a process: its page, phases, documents, news, meetings and the next cycle."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from conference.consultation.labels import PHASE_KIND
+from conference.consultation.processes.labels import PHASE_KIND
 from conference.core.forms import options, stripped
 from conference.events.forms import SLUG, paragraphs_text
 
@@ -52,9 +52,3 @@ class CopyCycleForm(FlaskForm):
     offset_days = IntegerField(_l("Move every date forward by (days)"),
                                validators=[DataRequired(), NumberRange(min=1, max=3660)],
                                description=_l("364 days keeps the weekdays a year later."))
-
-
-class InvitedGroupForm(FlaskForm):
-    organisation_id = SelectField(_l("Organisation from the register"), coerce=int, validators=[Optional()])
-    name = StringField(_l("Or the name of a stakeholder group"), validators=[Length(max=200)], filters=[stripped],
-                       description=_l("For example “Civil society organisations in the integration field”."))

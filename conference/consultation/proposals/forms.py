@@ -6,11 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from conference.consultation.models import ProposalOutcome
-from conference.consultation.proposals import OUTCOME, REASON_REQUIRED, ProposalError
+from conference.consultation.proposals.models import ProposalOutcome
+from conference.consultation.proposals.services import OUTCOME, REASON_REQUIRED, ProposalError
 from conference.core.forms import DeliverableAddress, options, stripped
 from conference.core.formatting import local_date
-from conference.events.forms import RealWallClockTime, paragraphs_text
+from conference.events.forms import RealWallClockTime, organisation_choices, paragraphs_text
 
 
 class ProposalForm(FlaskForm):
@@ -64,6 +64,13 @@ class PublishForm(FlaskForm):
 
 class TopicForm(FlaskForm):
     topic_id = SelectField(_l("Topic"), coerce=int, validate_choice=False)
+
+
+def proposal_form() -> ProposalForm:
+    """The public form, with the register's organisations to pick from and "Other" first."""
+    form = ProposalForm()
+    form.organisation_id.choices = options([(0, _("Other (type the name below)"))]) + organisation_choices()
+    return form
 
 
 def outcome_choices():

@@ -1,10 +1,10 @@
-"""The consultation's work for the worker."""
+"""Agenda proposals' work for the worker."""
 
 from datetime import datetime, timedelta
 
 from flask import current_app
 
-from conference.consultation import proposals
+from conference.consultation.proposals import services as proposals
 from conference.core.jobs import periodic
 
 

@@ -1,0 +1,1 @@
+"""The stakeholder groups and organisations a meeting is for."""

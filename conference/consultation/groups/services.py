@@ -1,0 +1,33 @@
+"""The rules of a meeting's invited groups: named once each, and copied with the cycle."""
+
+from conference.consultation.groups.models import InvitedGroup
+from conference.core import audit
+from conference.core.errors import RuleError
+from conference.events.models import Event, Organisation
+
+
+class GroupError(RuleError):
+    """An invited group the meeting cannot take: "group_missing" or "group_twice"."""
+
+
+def add_invited_group(event: Event, *, name: str, organisation: Organisation | None) -> InvitedGroup:
+    """A group by name, or an organisation of the register (its name unless another is typed)."""
+    name = name.strip() or (organisation.name if organisation else "")
+    if not name:
+        raise GroupError("group_missing")
+    if any(g.name.casefold() == name.casefold() for g in event.invited_groups):
+        raise GroupError("group_twice")
+    group = InvitedGroup(name=name, organisation_id=organisation.id if organisation else None)
+    event.invited_groups.append(group)
+    audit.record("event.invited_group_added", event, name=name)
+    return group
+
+
+def remove_invited_group(group: InvitedGroup) -> None:
+    audit.record("event.invited_group_removed", group.event, name=group.name)
+    group.event.invited_groups.remove(group)
+
+
+def copied_groups(meeting: Event) -> list[InvitedGroup]:
+    """The meeting's groups for the next cycle's copy of it: the groups come along, the people invited do not."""
+    return [InvitedGroup(name=group.name, organisation_id=group.organisation_id) for group in meeting.invited_groups]

@@ -1,0 +1,1 @@
+"""Photos from a meeting, with caption and credit, and requests to take one down."""

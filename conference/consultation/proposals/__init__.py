@@ -1,0 +1,1 @@
+"""Agenda proposals of a process: sent by organisations, confirmed by e-mail, answered all at once."""

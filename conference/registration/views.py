@@ -5,10 +5,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from conference.core.formatting import local_time
 from conference.core.timeutil import utcnow
 from conference.core.tokens import grouped
-from conference.events import services as events
-from conference.events.models import Organisation, OrganisationKind
+from conference.events.loading import public_event_or_404
+from conference.events.models import Organisation, OrganisationKind, SessionKind
 from conference.extensions import db, limiter
 from conference.registration import forms, invitations, services, tickets
 from conference.registration.mails import ics_for
@@ -43,9 +44,6 @@ def prepare(form, event=None):
 
 
 def session_choices(event):
-    from conference.core.formatting import local_time
-    from conference.events.models import SessionKind
-
     return forms.options((s.id, f"{local_time(s.starts_at, event.timezone)}–{local_time(s.ends_at, event.timezone)} "
                                 f"{s.title}") for s in event.sessions if s.kind is not SessionKind.BREAK)
 
@@ -76,7 +74,7 @@ def registration_or_invalid(token: str):
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def register(slug):
-    event = events.published_event_by_slug(slug) or abort(404)
+    event = public_event_or_404(slug)
     now = utcnow()
     try:
         services.check_open(event, now)
@@ -98,7 +96,7 @@ def register(slug):
 
 @bp.route("/events/<slug>/registered")
 def registered(slug):
-    event = events.published_event_by_slug(slug) or abort(404)
+    event = public_event_or_404(slug)
     return render_template("registration/registered.html", event=event)
 
 

@@ -19,7 +19,8 @@ from conference.events import forms, meetings, register, services
 from conference.events.forms import organisation_choices
 from conference.events.manage import bp
 from conference.events.manage.common import confirm_delete, guard_shared_entry, render_form, show_error
-from conference.events.models import Appointment, EventFormat, EventKind, EventSeries, Organisation, OrganisationKind, Person
+from conference.events.models import (Appointment, EventFormat, EventKind, EventSeries, Organisation,
+                                      OrganisationKind, Person)
 from conference.extensions import db
 
 

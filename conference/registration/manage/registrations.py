@@ -13,7 +13,6 @@ from conference.extensions import db
 from conference.registration import forms, listing, reports, services
 from conference.registration.manage import bp
 from conference.registration.models import Registration, RegistrationState
-from conference.registration.views import organisation_of, prepare
 
 PAGE_SIZE = 100
 
@@ -36,7 +35,7 @@ def registration_list(slug):
 @organiser_required
 def add_registration(slug):
     event = managed_event_or_abort(slug)
-    form = prepare(forms.ManualRegistrationForm())
+    form = forms.prepare(forms.ManualRegistrationForm())
     if form.validate_on_submit():
         applicant = applicant_from_manual(form)
         registration, created = services.register(
@@ -53,7 +52,7 @@ def add_registration(slug):
 
 
 def applicant_from_manual(form) -> services.Applicant:
-    organisation, kind = organisation_of(form)
+    organisation, kind = forms.organisation_of(form)
     return services.Applicant(name=form.name.data, email=form.email.data, organisation=organisation,
                               organisation_name=form.organisation_name.data or "", organisation_kind=kind,
                               stakeholder_group=form.stakeholder_group.data or "", language=form.language.data)

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from conference.core import users
 from conference.core.access import admin_required
 from conference.core.forms import AccountForm, ConfirmForm, GrantForm, NewUserForm, options
+from conference.core.loading import get_or_404
 from conference.core.models import Role, User
+from conference.events.models import Event
 from conference.extensions import db
 
 bp = Blueprint("admin", __name__)
@@ -35,8 +37,6 @@ def show_account_error(form, error: users.AccountError) -> None:
 
 
 def grant_form() -> GrantForm:
-    from conference.events.models import Event
-
     form = GrantForm(prefix="grant")
     form.role.choices = options((role.value, label) for role, label in ROLE_LABELS.items())
     events = db.session.scalars(select(Event).order_by(Event.starts_at.desc()))
@@ -45,13 +45,7 @@ def grant_form() -> GrantForm:
 
 
 def event_titles() -> dict[int, str]:
-    from conference.events.models import Event
-
     return dict(db.session.execute(select(Event.id, Event.title)).all())
-
-
-def user_or_404(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404)
 
 
 def render_user(user: User, form=None, new_grant_form=None, status: int = 200):
@@ -89,7 +83,7 @@ def new_user():
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 @admin_required
 def user(user_id):
-    account = user_or_404(user_id)
+    account = get_or_404(User, user_id)
     form = AccountForm(obj=account)
     if form.validate_on_submit():
         try:
@@ -112,7 +106,7 @@ def user(user_id):
 @bp.route("/<int:user_id>/grants", methods=["POST"])
 @admin_required
 def add_grant(user_id):
-    account = user_or_404(user_id)
+    account = get_or_404(User, user_id)
     form = grant_form()
     if form.validate_on_submit():
         try:
@@ -130,7 +124,7 @@ def add_grant(user_id):
 @bp.route("/<int:user_id>/grants/<int:grant_id>/remove", methods=["POST"])
 @admin_required
 def remove_grant(user_id, grant_id):
-    account = user_or_404(user_id)
+    account = get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:

@@ -1,9 +1,10 @@
 """The read-only JSON API: events, their programme, speakers and organisers."""
 
-from flask import Blueprint, abort, jsonify, url_for
+from flask import Blueprint, jsonify, url_for
 
 from conference.core.timeutil import to_local, utcnow
 from conference.events import services
+from conference.events.loading import public_event_or_404
 from conference.events.models import Event, Session
 from conference.events.services import SpeakerOnDay
 
@@ -66,7 +67,7 @@ def events():
 
 @bp.route("/events/<slug>")
 def event(slug):
-    event = services.published_event_by_slug(slug, programme=True) or abort(404)
+    event = public_event_or_404(slug, programme=True)
     now = utcnow()
     body = event_summary(event, now)
     body.update({

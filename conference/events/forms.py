@@ -34,6 +34,9 @@ PROGRAMME_ERRORS = {
     "no_such_link": _l("That organisation is no longer linked to the event."),
     "stage_name_taken": _l("This event already has a stage with that name."),
     "slug_taken": _l("Another event already has this address."),
+    "organisation_slug_taken": _l("Another organisation already has this address."),
+    "registry_number_taken": _l("Another organisation already has this number."),
+    "series_slug_taken": _l("Another series already has this address."),
     "logo_too_large": _l("The logo file is too large."),
     "logo_too_many_pixels": _l("The logo is too large: at most 2000 × 2000 pixels."),
     "series_without_dates": _l("Give the first date, every how many weeks and the number of meetings, "
@@ -225,9 +228,6 @@ class MeetingSeriesForm(FlaskForm):
                     self.dates.errors = list(self.dates.errors) + [
                         _l("“%(line)s” is not a date (YYYY-MM-DD).", line=line.strip())]
         return found
-
-    def rule_given(self) -> bool:
-        return bool(self.first_date.data and self.interval_weeks.data and self.count.data)
 
 
 # ---------------------------------------------------------------- choices from the shared register

@@ -4,11 +4,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from conference.core import audit
-from conference.core.access import organises_all_events
-from conference.core.models import Grant, Role
 from conference.core.timeutil import to_utc, wall_clock_problem
 from conference.events.models import Event, EventFormat, EventKind, EventSeries, RegistrationPolicy
-from conference.events.services import ProgrammeError, unique_slug
+from conference.events.services import ProgrammeError, let_creator_organise, unique_slug
 from conference.extensions import db
 
 MAX_MEETINGS = 52
@@ -31,6 +29,17 @@ class MeetingPlan:
 
 def dates_by_rule(first: date, interval_weeks: int, count: int) -> list[date]:
     return [first + timedelta(weeks=interval_weeks * n) for n in range(count)]
+
+
+def meeting_days(listed: list[date], first: date | None, interval_weeks: int | None,
+                 count: int | None) -> tuple[list[date], int | None]:
+    """The days of the meetings and, if they follow it, the rule's weeks apart.
+
+    Dates listed one by one win over the rule, which needs all three of its parts.
+    """
+    if listed or not (first and interval_weeks and count):
+        return listed, None
+    return dates_by_rule(first, interval_weeks, count), interval_weeks
 
 
 def meeting_times(plan: MeetingPlan, days: list[date]) -> list[tuple[datetime, datetime]]:
@@ -67,8 +76,7 @@ def create_series(plan: MeetingPlan, days: list[date], *, interval_weeks: int | 
         db.session.add(event)
         db.session.flush()
         if creator is not None:
-            if not organises_all_events(creator):
-                db.session.add(Grant(user_id=creator.id, role=Role.ORGANISER, event_id=event.id))
+            let_creator_organise(event, creator)
     audit.record("series.meetings_created", series, meetings=len(times), interval_weeks=interval_weeks)
     return series
 

@@ -1,21 +1,19 @@
 """The rules of the programme. Services never commit: the caller's unit of work does."""
 
 import enum
-import io
 import re
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.exc import IntegrityError
 
 from conference.core import audit
-from conference.core.access import organises_all_events
-from conference.core.models import Grant, Role
+from conference.core.access import managed_event_filter, organises_all_events
+from conference.core.models import Grant, Role, User
 from conference.core.timeutil import local_date
 from conference.events import hooks
 from conference.events.models import (Appointment, Event, EventOrganisation, EventSeries, Organisation,
@@ -80,6 +78,12 @@ def published_event_by_slug(slug: str, *, programme: bool = False) -> Event | No
     if programme:
         query = query.options(*with_programme())
     return db.session.scalar(query)
+
+
+def events_managed_by(user: User) -> list[Event]:
+    """The events on an organiser's dashboard, the latest first."""
+    return list(db.session.scalars(
+        select(Event).where(managed_event_filter(user, Event)).order_by(Event.starts_at.desc())))
 
 
 def upcoming_events(now: datetime) -> list[Event]:
@@ -231,11 +235,17 @@ def save_event(event: Event, *, created: bool, now: datetime, creator=None) -> l
     if created:
         event.slug = event.slug or unique_slug(Event, event.title)
         add_or_refuse(event, "slug_taken", "slug")
-        if creator is not None and not organises_all_events(creator):
-            db.session.add(Grant(user_id=creator.id, role=Role.ORGANISER, event_id=event.id))
+        if creator is not None:
+            let_creator_organise(event, creator)
     audit.record("event.created" if created else "event.updated", event)
     db.session.flush()
     return hooks.event_saved.run(event=event, now=now)
+
+
+def let_creator_organise(event: Event, creator: User) -> None:
+    """The organiser who creates an event organises it, unless they organise every event already."""
+    if not organises_all_events(creator):
+        db.session.add(Grant(user_id=creator.id, role=Role.ORGANISER, event_id=event.id))
 
 
 def save_session(session: Session, event: Event, *, created: bool, now: datetime) -> list[str]:
@@ -327,15 +337,6 @@ def unlink_organisation(event: Event, link_id: int) -> None:
     audit.record("event.organisation_unlinked", event, organisation_id=link.organisation_id)
 
 
-def add_appointment(person: Person, appointment: Appointment) -> Appointment:
-    if appointment.valid_to is not None and appointment.valid_to < appointment.valid_from:
-        raise ProgrammeError("valid_to_before_valid_from", "valid_to")
-    appointment.person = person
-    db.session.add(appointment)
-    audit.record("person.appointment_added", person, title=appointment.title)
-    return appointment
-
-
 # ---------------------------------------------------------------- what uses a thing, before deleting it
 
 @dataclass
@@ -384,36 +385,6 @@ def event_usage(event: Event) -> Usage:
 def delete(obj, action: str) -> None:
     audit.record(action, obj, name=getattr(obj, "name", None) or getattr(obj, "title", None))
     db.session.delete(obj)
-
-
-LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
-LOGO_MAX_PIXELS = 2000
-
-
-def set_logo(organisation: Organisation, data: bytes, *, max_bytes: int, now: datetime) -> None:
-    """Accept a logo by its content, not its file name, and store it re-encoded.
-
-    Re-encoding drops metadata and anything hidden behind the image data; the pixel limit
-    keeps a small file from unpacking into an enormous picture in visitors' browsers.
-    """
-    if len(data) > max_bytes:
-        raise ProgrammeError("logo_too_large", "logo")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image_format = image.format
-            if image_format not in LOGO_FORMATS:
-                raise ProgrammeError("logo_not_image", "logo")
-            if max(image.size) > LOGO_MAX_PIXELS:
-                raise ProgrammeError("logo_too_many_pixels", "logo")
-            image.load()
-            cleaned = io.BytesIO()
-            save_options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {"optimize": True}
-            image.save(cleaned, format=image_format, **save_options)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-        raise ProgrammeError("logo_not_image", "logo") from None
-    organisation.logo = cleaned.getvalue()
-    organisation.logo_content_type = LOGO_FORMATS[image_format]
-    organisation.logo_updated_at = now
 
 
 def count_events() -> int:

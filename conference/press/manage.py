@@ -6,10 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from conference.core.access import can_manage_event, can_review_press
+from conference.core.access import can_manage_event
 from conference.core.forms import ConfirmForm
+from conference.core.loading import owned_or_404
 from conference.core.timeutil import utcnow
 from conference.events.labels import STREAM_AUDIENCE
+from conference.events.loading import event_for_press_review_or_abort, managed_event_or_abort
 from conference.events.models import Event, StreamAudience
 from conference.extensions import db
 from conference.press import broadcasts, forms, services
@@ -43,31 +45,10 @@ def streaming_problem(code: str | None) -> str:
     return str(STREAMING_PROBLEMS.get(code, STREAMING_PROBLEMS["api_error"])) if code else ""
 
 
-def reviewable_event_or_abort(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
-    if not can_review_press(current_user, event):
-        abort(403)
-    return event
-
-
-def managed_event_or_abort(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
-    if not can_manage_event(current_user, event):
-        abort(403)
-    return event
-
-
-def request_of(event: Event, request_id: int) -> PressRequest:
-    found = db.session.get(PressRequest, request_id)
-    if found is None or found.event_id != event.id:
-        abort(404)
-    return found
-
-
 @bp.route("/")
 @login_required
 def review_queue(slug):
-    event = reviewable_event_or_abort(slug)
+    event = event_for_press_review_or_abort(slug)
     state = request.args.get("state", "pending")
     query = select(PressRequest).where(PressRequest.event_id == event.id)
     if state in {s.value for s in PressRequestState}:
@@ -82,8 +63,8 @@ def review_queue(slug):
 @bp.route("/<int:request_id>/<any(approve, revoke):action>", methods=["POST"])
 @login_required
 def decide(slug, request_id, action):
-    event = reviewable_event_or_abort(slug)
-    press_request = request_of(event, request_id)
+    event = event_for_press_review_or_abort(slug)
+    press_request = owned_or_404(PressRequest, request_id, owner_column="event_id", owner_id=event.id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -104,8 +85,8 @@ def decide(slug, request_id, action):
 @bp.route("/<int:request_id>/deny", methods=["POST"])
 @login_required
 def deny(slug, request_id):
-    event = reviewable_event_or_abort(slug)
-    press_request = request_of(event, request_id)
+    event = event_for_press_review_or_abort(slug)
+    press_request = owned_or_404(PressRequest, request_id, owner_column="event_id", owner_id=event.id)
     form = forms.DenyForm()
     if not form.validate_on_submit():
         flash(_("The message is too long: at most 2,000 characters."), "error")
@@ -124,13 +105,13 @@ def deny(slug, request_id):
 @bp.route("/approve", methods=["POST"])
 @login_required
 def bulk_approve(slug):
-    event = reviewable_event_or_abort(slug)
+    event = event_for_press_review_or_abort(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     chosen = [int(value) for value in request.form.getlist("request") if value.isdigit()]
     approved = 0
     for request_id in chosen:
-        press_request = request_of(event, request_id)
+        press_request = owned_or_404(PressRequest, request_id, owner_column="event_id", owner_id=event.id)
         if press_request.state is PressRequestState.PENDING:
             services.approve(press_request, user_id=current_user.id, now=utcnow())
             approved += 1

@@ -5,6 +5,7 @@ from flask_babel import format_timedelta, get_locale
 
 from conference.core.timeutil import utcnow
 from conference.events import services as events
+from conference.events.loading import public_event_or_404
 from conference.events.models import StreamAudience
 from conference.extensions import db, limiter
 from conference.press import broadcasts, forms, services
@@ -18,7 +19,7 @@ PLAYER_ORIGIN = "https://www.youtube-nocookie.com"
 @bp.route("/events/<slug>/press", methods=["GET", "POST"])
 @limiter.limit("5 per minute; 30 per hour", methods=["POST"])
 def request_access(slug):
-    event = events.published_event_by_slug(slug) or abort(404)
+    event = public_event_or_404(slug)
     form = forms.PressRequestForm()
     if form.validate_on_submit():
         services.request_access(event, services.PressApplicant(
@@ -34,7 +35,7 @@ def request_access(slug):
 
 @bp.route("/events/<slug>/press/sent")
 def request_sent(slug):
-    event = events.published_event_by_slug(slug) or abort(404)
+    event = public_event_or_404(slug)
     return render_template("press/sent.html", event=event)
 
 
@@ -50,7 +51,7 @@ def watch(token):
 
 @bp.route("/events/<slug>/watch")
 def public_watch(slug):
-    event = events.published_event_by_slug(slug, programme=True) or abort(404)
+    event = public_event_or_404(slug, programme=True)
     if event.stream_audience is not StreamAudience.EVERYONE:
         abort(404)
     return watch_page(event, utcnow())

@@ -1,4 +1,4 @@
-"""Check-in at the door: the rules of a scan, and the organiser's check-in desk.
+"""Check-in at the door: the rules of a scan. The desk's pages are in registration.manage.desk.
 
 A scan carries a nonce, one per form shown, as pretix does: the same scan sent twice (a double
 tap, a resent form) is recognised and answered as the first time, never as a second entry.
@@ -12,21 +12,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from conference.core import audit
-from conference.core.access import organiser_required
 from conference.core.models import User
-from conference.core.timeutil import utcnow
-from conference.events.loading import managed_event_or_abort
 from conference.events.models import Event
 from conference.extensions import db
-from conference.registration import forms, services
-from conference.registration.manage import bp
+from conference.registration import services
 from conference.registration.models import CheckIn, Registration, RegistrationState
 
 LATEST = 20  # check-ins listed under the form: enough to find a mistake made a moment ago
@@ -54,8 +47,6 @@ class ScanResult:
     def admitted(self) -> bool:
         return self.outcome is Outcome.CHECKED_IN
 
-
-# ---------------------------------------------------------------- the rules
 
 def new_scan_nonce() -> str:
     return secrets.token_hex(16)
@@ -148,59 +139,13 @@ def latest_check_ins(event: Event, limit: int = LATEST) -> list[CheckIn]:
         .order_by(CheckIn.at.desc(), CheckIn.id.desc()).limit(limit)))
 
 
-def check_in_of(event: Event, check_in_id: int) -> CheckIn | None:
-    entry = db.session.get(CheckIn, check_in_id)
-    if entry is None or entry.registration.event_id != event.id:
-        return None
-    return entry
-
-
-# ---------------------------------------------------------------- the desk
-
-@bp.route("/checkin", methods=["GET", "POST"])
-@organiser_required
-def checkin(slug):
-    event = managed_event_or_abort(slug)
-    form = forms.CheckInForm()
-    if not form.validate_on_submit():
-        return render_desk(event, form), 422 if form.errors else 200
-    # a nonce we did not hand out cannot be a retry of one of our forms: a new scan, then
-    nonce = form.scan.data if SCAN_NONCE.fullmatch(form.scan.data or "") else new_scan_nonce()
-    result = check_in(event, form.code.data, nonce, current_user, utcnow())
-    db.session.commit()
-    # No redirect: the answer is needed at once, with the form ready for the next ticket.
-    return render_desk(event, forms.CheckInForm(formdata=None), result=result), 200
-
-
-@bp.route("/checkin/<int:check_in_id>/undo", methods=["POST"])
-@organiser_required
-def undo_checkin(slug, check_in_id):
-    event = managed_event_or_abort(slug)
-    entry = check_in_of(event, check_in_id)
-    if entry is None:
-        abort(404)
-    if not forms.FlaskForm().validate_on_submit():
-        abort(400)
-    if undo_check_in(entry, current_user, utcnow()):
-        db.session.commit()
-        flash(_("The check-in of %(name)s was undone.", name=entry.registration.name), "success")
-    else:
-        flash(_("The check-in of %(name)s was undone already.", name=entry.registration.name), "info")
-    return redirect(url_for(".checkin", slug=slug))
-
-
-def render_desk(event: Event, form: forms.CheckInForm, result: ScanResult | None = None) -> str:
-    form.scan.data = new_scan_nonce()  # a fresh one for every form shown
-    # the desk types or scans one code after another: the field is ready without a click
-    form.code.render_kw = {**(form.code.render_kw or {}), "autofocus": True}
-    latest = latest_check_ins(event)
-    return render_template("registration/manage/checkin.html", event=event, form=form, result=result,
-                           outcomes=Outcome, counts=services.counts(event), latest=latest,
-                           undone_by=users_by_id({c.undone_by_user_id for c in latest}),
-                           confirm=forms.FlaskForm(), now=utcnow())
+def nonce_of(scan: str | None) -> str:
+    """The scan's nonce; one we did not hand out cannot be a retry of one of our forms: a new scan, then."""
+    return scan if SCAN_NONCE.fullmatch(scan or "") else new_scan_nonce()
 
 
 def users_by_id(ids: set[int | None]) -> dict[int, User]:
+    """The accounts named in the desk's list (who undid a check-in), by id."""
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}

@@ -1,13 +1,18 @@
 """Forms of registration."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from sqlalchemy import select
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from conference.core.formatting import local_time
 from conference.core.forms import DeliverableAddress, options, stripped
 from conference.events import labels
+from conference.events.models import Organisation, OrganisationKind, SessionKind
+from conference.extensions import db
 
 
 class OrganisationFields:
@@ -94,3 +99,30 @@ class CheckInForm(FlaskForm):
 
 def organisation_kind_choices():
     return options([("", _l("— choose —"))] + [(k.value, label) for k, label in labels.ORGANISATION_KIND.items()])
+
+
+# ---------------------------------------------------------------- choices and answers of the organisation fields
+
+def organisation_choices():
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
+    return options([(0, _("Other (type the name below)"))] + [(o.id, o.name) for o in organisations])
+
+
+def prepare(form, event=None):
+    """Fill the choices of a form with organisation fields, and of the event's sessions if attendees pick."""
+    form.organisation_id.choices = organisation_choices()
+    form.organisation_kind.choices = organisation_kind_choices()
+    if hasattr(form, "sessions"):
+        form.sessions.choices = session_choices(event) if event is not None and event.attendees_pick_sessions else []
+    return form
+
+
+def session_choices(event):
+    return options((s.id, f"{local_time(s.starts_at, event.timezone)}–{local_time(s.ends_at, event.timezone)} "
+                          f"{s.title}") for s in event.sessions if s.kind is not SessionKind.BREAK)
+
+
+def organisation_of(form) -> tuple[Organisation | None, OrganisationKind | None]:
+    organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
+    kind = OrganisationKind(form.organisation_kind.data) if form.organisation_kind.data else None
+    return organisation, kind

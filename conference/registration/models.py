@@ -157,3 +157,8 @@ class CheckIn(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="check_ins")
     by_user = relationship("User", foreign_keys=[by_user_id])
+
+    @property
+    def event_id(self) -> int:
+        """The event the person was let in at: a check-in named in a URL must be of that URL's event."""
+        return self.registration.event_id

@@ -1,13 +1,10 @@
-"""Reports of registration: the CSV export and the statistics page with its charts.
+"""Reports of registration: the rows of the CSV export and the numbers and geometry of the statistics.
 
-The rules come first as plain functions over model objects (what goes in a row, which cell a
-spreadsheet would run as a formula, what a day counts, where a bar ends); the two views at
-the bottom only load, call and answer. The charts are drawn on the server as SVG: this module
-works out the geometry, the template writes the markup.
+Plain functions over model objects: what goes in a row, what a day counts, where a bar ends.
+The pages that show them are in registration.manage.registrations. The charts are drawn on
+the server as SVG: this module works out the geometry, the template writes the markup.
 """
 
-import csv
-import io
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -15,51 +12,29 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_skeleton
-from flask import Response, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from conference.core import audit
-from conference.core.access import organiser_required
-from conference.core.timeutil import local_date, to_local, utcnow
+from conference.core.spreadsheet import csv_file, spreadsheet_time
+# Consultation's exports still import these from here; they belong to core.spreadsheet.
+from conference.core.spreadsheet import BOM, DELIMITER, SPREADSHEET_TIME, neutralise  # noqa: F401
+from conference.core.timeutil import local_date
 from conference.events.labels import ORGANISATION_KIND
-from conference.events.loading import managed_event_or_abort
 from conference.events.models import Event, OrganisationKind
 from conference.extensions import db
 from conference.registration.labels import STATE_SHORT
-from conference.registration.manage import bp, filtered_registrations
+from conference.registration.listing import filtered_registrations
 from conference.registration.models import Registration, RegistrationState
 
 # ---------------------------------------------------------------- the CSV export
-
-# A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
-# (OWASP "CSV Injection"); a leading apostrophe makes the spreadsheet read it as text instead.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# Semicolons, because Excel in Swedish and Finnish locales splits on them (the comma is the decimal sign).
-DELIMITER = ";"
-# The byte order mark is how Excel recognises UTF-8; without it å, ä and ö come out garbled.
-BOM = "\ufeff"
-SPREADSHEET_TIME = "%Y-%m-%d %H:%M"  # sorts as text and is read as a date in every locale
-
-
-def neutralise(cell: str) -> str:
-    """The cell as text a spreadsheet will show rather than evaluate."""
-    # Spreadsheets skip leading spaces before looking for a formula, so look past them too.
-    if cell.startswith(FORMULA_TRIGGERS) or cell.lstrip().startswith(FORMULA_TRIGGERS):
-        return "'" + cell
-    return cell
-
 
 def export_header() -> list[str]:
     """The column names, in the organiser's language."""
     return [_("Name"), _("E-mail address"), _("Organisation"), _("Kind of organisation"), _("Stakeholder group"),
             _("Status"), _("Place in line"), _("Registered at"), _("Checked in at"), _("Accessibility needs")]
-
-
-def spreadsheet_time(moment: datetime | None, tz_name: str) -> str:
-    return to_local(moment, tz_name).strftime(SPREADSHEET_TIME) if moment else ""
 
 
 def places_in_line(registrations: Iterable[Registration]) -> dict[int, int]:
@@ -74,10 +49,10 @@ def places_in_line(registrations: Iterable[Registration]) -> dict[int, int]:
 
 
 def export_row(registration: Registration, tz_name: str, place_in_line: int | None = None) -> list[str]:
-    """One registration as the cells of a spreadsheet row, every cell safe to open."""
+    """One registration as the cells of a spreadsheet row."""
     kind = registration.organisation_kind
     check_in = registration.active_check_in
-    cells = [
+    return [
         registration.name,
         registration.email,
         registration.organisation_name,
@@ -89,22 +64,27 @@ def export_row(registration: Registration, tz_name: str, place_in_line: int | No
         spreadsheet_time(check_in.at if check_in else None, tz_name),
         registration.accessibility_needs or "",
     ]
-    return [neutralise(cell) for cell in cells]
 
 
 def export_csv(registrations: Sequence[Registration], tz_name: str, places: dict[int, int]) -> str:
-    """The whole file: BOM, translated header, one row per registration."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=DELIMITER)
-    writer.writerow([neutralise(name) for name in export_header()])
-    writer.writerows(export_row(r, tz_name, places.get(r.id)) for r in registrations)
-    return BOM + buffer.getvalue()
+    """The whole file: translated header, one row per registration, every cell safe to open."""
+    return csv_file(export_header(), (export_row(r, tz_name, places.get(r.id)) for r in registrations))
 
 
 def waiting_registrations(event: Event) -> list[Registration]:
     """Everyone in line, whatever the export's filter: a place in line is counted among all of them."""
     return db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.state == RegistrationState.WAITLISTED)).all()
+
+
+def export(event: Event, state: str, search: str) -> str:
+    """The file of the registrations the list shows with this filter; who took it is on record."""
+    registrations = db.session.scalars(filtered_registrations(event, state, search)
+                                       .options(selectinload(Registration.check_ins))).all()
+    body = export_csv(registrations, event.timezone, places_in_line(waiting_registrations(event)))
+    # the file holds personal and sensitive data (accessibility needs)
+    audit.record("registrations.exported", event, event_id=event.id, state=state or None, rows=len(registrations))
+    return body
 
 
 # ---------------------------------------------------------------- the numbers behind the charts
@@ -271,32 +251,20 @@ def kind_label(kind: OrganisationKind | None) -> str:
     return str(ORGANISATION_KIND[kind]) if kind else _("Not stated")
 
 
-# ---------------------------------------------------------------- the views
+# ---------------------------------------------------------------- the statistics page
 
-@bp.route("/registrations.csv")
-@organiser_required
-def export(slug):
-    event = managed_event_or_abort(slug)
-    state = request.args.get("state", "")
-    query = filtered_registrations(event, state, request.args.get("q", "").strip())
-    registrations = db.session.scalars(query.options(selectinload(Registration.check_ins))).all()
-    body = export_csv(registrations, event.timezone, places_in_line(waiting_registrations(event)))
-    # the file holds personal and sensitive data (accessibility needs): who took it is on record
-    audit.record("registrations.exported", event, event_id=event.id, state=state or None, rows=len(registrations))
-    db.session.commit()
-    response = Response(body.encode("utf-8"), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-registrations.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+@dataclass(frozen=True)
+class Statistics:
+    days: list[DayCount]
+    kinds: list[tuple[str, int]]  # the label of each kind of organisation, and its count
+    over_time: LineChart | None  # none before the first registration
+    by_kind: BarChart
 
 
-@bp.route("/registrations/statistics")
-@organiser_required
-def statistics(slug):
-    event = managed_event_or_abort(slug)
+def statistics(event: Event, now: datetime) -> Statistics:
     registrations = db.session.scalars(select(Registration).where(Registration.event_id == event.id)).all()
-    until = last_counted_day(event, registrations, today=local_date(utcnow(), event.timezone))
+    until = last_counted_day(event, registrations, today=local_date(now, event.timezone))
     days = registrations_over_time(registrations, event.timezone, until)
     kinds = [(kind_label(kind), n) for kind, n in by_organisation_kind(registrations)]
-    return render_template("registration/manage/statistics.html", event=event, days=days, kinds=kinds,
-                           over_time=line_chart(days) if days else None, by_kind=bar_chart(kinds))
+    return Statistics(days=days, kinds=kinds, over_time=line_chart(days) if days else None,
+                      by_kind=bar_chart(kinds))

@@ -1,44 +1,30 @@
 """Organiser pages: invite participants to every meeting of a series at once."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from conference.core.access import can_manage_event, organiser_required
+from conference.core.access import organiser_required
+from conference.events.loading import managed_meeting_series_or_abort
 from conference.events.meetings import follows_rule, meetings_of
-from conference.events.models import EventSeries
 from conference.extensions import db
-from conference.registration import forms, services
+from conference.registration import forms, listing, services
 from conference.registration import invitations as invites
-from conference.registration.manage import explain_refusal
-from conference.registration.models import SeriesInvitee
+from conference.registration.manage.invitations import explain_refusal
 
 bp = Blueprint("series_invitations", __name__)
 
 
-def series_or_abort(series_id: int) -> EventSeries:
-    series = db.session.get(EventSeries, series_id) or abort(404)
-    meetings = meetings_of(series)
-    if not meetings:
-        abort(404)  # a yearly series of editions is not invited to as a whole
-    if not all(can_manage_event(current_user, meeting) for meeting in meetings):
-        abort(403)
-    return series
-
-
 def render_page(series, form, upload, problems=(), status=200):
-    invitees = db.session.scalars(select(SeriesInvitee).where(SeriesInvitee.series_id == series.id)
-                                  .order_by(SeriesInvitee.created_at.desc())).all()
     return render_template("registration/manage/series_invitations.html", series=series, meetings=meetings_of(series),
-                           weekly=follows_rule(series), invitees=invitees, form=form, upload=upload,
-                           problems=problems), status
+                           weekly=follows_rule(series), invitees=listing.series_invitees(series), form=form,
+                           upload=upload, problems=problems), status
 
 
 @bp.route("/<int:series_id>/invitations", methods=["GET", "POST"])
 @organiser_required
 def invitations(series_id):
-    series = series_or_abort(series_id)
+    series = managed_meeting_series_or_abort(series_id)
     form = forms.InvitationForm(prefix="one")
     if form.validate_on_submit():
         try:
@@ -60,7 +46,7 @@ def invitations(series_id):
 @bp.route("/<int:series_id>/invitations/upload", methods=["POST"])
 @organiser_required
 def upload(series_id):
-    series = series_or_abort(series_id)
+    series = managed_meeting_series_or_abort(series_id)
     upload_form = forms.InvitationUploadForm(prefix="upload")
     problems = []
     if upload_form.validate_on_submit():

@@ -3,14 +3,11 @@
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from conference.calendars.responses import calendar_response
-from conference.core.formatting import local_time
 from conference.core.timeutil import utcnow
 from conference.core.tokens import grouped
-from conference.events import services as events
-from conference.events.models import Organisation, OrganisationKind, SessionKind
+from conference.events.loading import public_event_or_404
 from conference.extensions import db, limiter
 from conference.registration import forms, invitations, services, tickets
 from conference.registration.agenda import agenda_feed
@@ -32,32 +29,8 @@ def message_for(error) -> str:
     return ERRORS[error.code]()
 
 
-def organisation_choices():
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
-    return forms.options([(0, _("Other (type the name below)"))] + [(o.id, o.name) for o in organisations])
-
-
-def prepare(form, event=None):
-    form.organisation_id.choices = organisation_choices()
-    form.organisation_kind.choices = forms.organisation_kind_choices()
-    if hasattr(form, "sessions"):
-        form.sessions.choices = session_choices(event) if event is not None and event.attendees_pick_sessions else []
-    return form
-
-
-def session_choices(event):
-    return forms.options((s.id, f"{local_time(s.starts_at, event.timezone)}–{local_time(s.ends_at, event.timezone)} "
-                                f"{s.title}") for s in event.sessions if s.kind is not SessionKind.BREAK)
-
-
-def organisation_of(form) -> tuple[Organisation | None, OrganisationKind | None]:
-    organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
-    kind = OrganisationKind(form.organisation_kind.data) if form.organisation_kind.data else None
-    return organisation, kind
-
-
 def applicant_from(form, email: str) -> services.Applicant:
-    organisation, kind = organisation_of(form)
+    organisation, kind = forms.organisation_of(form)
     return services.Applicant(
         name=form.name.data, email=email, organisation=organisation,
         organisation_name=form.organisation_name.data or "", organisation_kind=kind,
@@ -76,13 +49,13 @@ def registration_or_invalid(token: str):
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def register(slug):
-    event = events.published_event_by_slug(slug) or abort(404)
+    event = public_event_or_404(slug)
     now = utcnow()
     try:
         services.check_open(event, now)
     except services.RegistrationError as error:
         return render_template("registration/closed.html", event=event, message=message_for(error)), 200
-    form = prepare(forms.RegistrationForm(), event)
+    form = forms.prepare(forms.RegistrationForm(), event)
     if form.validate_on_submit():
         try:
             services.register(event, applicant_from(form, form.email.data), now=now,
@@ -98,7 +71,7 @@ def register(slug):
 
 @bp.route("/events/<slug>/registered")
 def registered(slug):
-    event = events.published_event_by_slug(slug) or abort(404)
+    event = public_event_or_404(slug)
     return render_template("registration/registered.html", event=event)
 
 
@@ -123,9 +96,9 @@ def confirm(token):
 @bp.route("/r/<token>", methods=["GET", "POST"])
 def manage(token):
     registration = registration_or_invalid(token)
-    form = prepare(forms.DetailsForm(obj=registration), registration.event)
+    form = forms.prepare(forms.DetailsForm(obj=registration), registration.event)
     if form.validate_on_submit():
-        organisation, kind = organisation_of(form)
+        organisation, kind = forms.organisation_of(form)
         try:
             services.update_details(registration, name=form.name.data, organisation=organisation,
                                     organisation_name=form.organisation_name.data or "", organisation_kind=kind,
@@ -198,7 +171,7 @@ def invitation(token):
     event = invite.event
     if invite.state is not InvitationState.INVITED:
         return render_template("registration/invitation_answered.html", invitation=invite, event=event, token=token)
-    form = prepare(forms.InvitationAnswerForm(), event)
+    form = forms.prepare(forms.InvitationAnswerForm(), event)
     if not form.is_submitted():
         form.name.data = invite.name
         form.organisation_name.data = invite.organisation_name

@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from conference.events.models import Event, EventSeries
 from conference.extensions import db
 from conference.registration.models import Invitation, SeriesInvitee
-from tests.conftest import post_form
+from tests import factories as f
+from tests.conftest import log_in, post_form
 from tests.pages import text_of
 from tests.registration.conftest import deliver, smtp  # noqa: F401 (fixture)
 
@@ -194,9 +195,6 @@ def test_the_same_address_is_not_invited_twice_to_a_series(admin_client, app, fo
 
 
 def test_an_organiser_of_one_meeting_cannot_invite_to_the_whole_series(app, fortnightly):
-    from tests import factories as f
-    from tests.conftest import log_in
-
     with app.app_context():
         first = db.session.scalars(select(Event).order_by(Event.starts_at)).first()
         f.user("one@example.org", organiser_of=[first])
@@ -224,3 +222,15 @@ def test_a_stakeholder_group_is_invited_to_the_whole_series_from_a_list(admin_cl
                     {"upload-file": (io.BytesIO(b"name,email\nBo,inte-en-adress\n"), "fel.csv"),
                      "upload-language": "sv"}, content_type="multipart/form-data")
     assert bad.status_code == 422 and "Rad 2" in text_of(bad)
+
+
+def test_a_series_of_yearly_editions_has_no_page_to_invite_to_every_meeting(admin_client, app):
+    with app.app_context():
+        editions = EventSeries(name="Integrationsforum", slug="integrationsforum")
+        db.session.add(editions)
+        db.session.flush()
+        f.event("integrationsforum-2030", series_id=editions.id)
+        db.session.commit()
+        series_id = editions.id
+    assert admin_client.get(f"/manage/series/{series_id}/invitations").status_code == 404
+    assert admin_client.get("/manage/series/999999/invitations").status_code == 404

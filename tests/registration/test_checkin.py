@@ -248,6 +248,14 @@ def test_a_registration_with_an_unconfirmed_address_is_refused(app, admin_client
     assert check_ins(app) == []
 
 
+def test_a_scan_nonce_we_did_not_hand_out_counts_as_a_new_scan():
+    handed_out = checkin.new_scan_nonce()
+    assert checkin.nonce_of(handed_out) == handed_out
+    for forged in ("", None, "not-a-nonce", handed_out.upper(), handed_out + "0"):
+        fresh = checkin.nonce_of(forged)
+        assert fresh != forged and checkin.SCAN_NONCE.fullmatch(fresh)
+
+
 # ---------------------------------------------------------------- undo
 
 def test_an_undone_check_in_is_kept_and_the_person_can_be_checked_in_again(app, admin_client, anna):

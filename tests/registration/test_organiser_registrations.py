@@ -9,7 +9,7 @@ from conference.core.timeutil import utcnow
 from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox.models import OutboxMessage, OutboxState
-from conference.registration import services
+from conference.registration import listing, services
 from conference.registration.models import Registration, RegistrationState
 from tests import factories as f
 from tests.conftest import log_in, post_form
@@ -97,6 +97,37 @@ def test_the_organiser_sees_failed_mail_with_the_reason_and_can_send_it_again(ad
     deliver(app)
     with app.app_context():
         assert db.session.get(OutboxMessage, failed_id).state is OutboxState.SENT
+
+
+def test_a_message_that_did_not_fail_is_not_sent_again(admin_client, app, smtp, full_event):
+    deliver(app)
+    with app.app_context():
+        sent_id = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.state == OutboxState.SENT))
+    response = post_form(admin_client, f"/manage/events/forum/outbox/{sent_id}/retry", {})
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(OutboxMessage, sent_id).state is OutboxState.SENT
+
+
+def test_a_failed_message_of_another_event_is_not_found_here(admin_client, app, smtp, full_event):
+    smtp.refuse["anna@example.org"] = "550 5.1.1 No such user"
+    deliver(app)
+    with app.app_context():
+        f.event("other")
+        db.session.commit()
+        failed_id = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.state == OutboxState.FAILED))
+    assert post_form(admin_client, f"/manage/events/other/outbox/{failed_id}/retry", {}).status_code == 404
+    with app.app_context():
+        assert db.session.get(OutboxMessage, failed_id).state is OutboxState.FAILED
+
+
+def test_a_page_of_the_list_holds_its_rows_and_knows_how_many_there_are(app, full_event):
+    with app.app_context():
+        event = db.session.scalar(select(Event))
+        rows, total = listing.page_of(listing.filtered_registrations(event, "", ""), 2, 2)
+        assert ([r.name for r in rows], total) == (["Cecilia"], 3)
+        rows, total = listing.page_of(listing.filtered_registrations(event, "confirmed", "bo@"), 1, 2)
+        assert ([r.name for r in rows], total) == (["Bo"], 1)
 
 
 def test_an_organiser_of_another_event_sees_and_changes_nothing(client, app, full_event):

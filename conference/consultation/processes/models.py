@@ -44,8 +44,6 @@ class Process(db.Model):
                                                        order_by="Document.published_on.desc()")
     news: Mapped[list["NewsItem"]] = relationship(back_populates="process", cascade="all, delete-orphan",
                                                   order_by="NewsItem.published_at.desc()")
-    proposals: Mapped[list["AgendaProposal"]] = relationship(back_populates="process", cascade="all, delete-orphan",
-                                                             order_by="AgendaProposal.created_at")
 
 
 class Phase(db.Model):

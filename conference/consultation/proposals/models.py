@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from conference.consultation.processes.models import Process
 from conference.core.timeutil import utcnow
@@ -46,5 +46,7 @@ class AgendaProposal(db.Model):
     feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     feedback_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
-    process: Mapped[Process] = relationship(back_populates="proposals")
+    # the process's own list of proposals is declared here, where proposals live
+    process: Mapped[Process] = relationship(backref=backref("proposals", cascade="all, delete-orphan",
+                                                            order_by="AgendaProposal.created_at"))
     merged_into: Mapped["AgendaProposal | None"] = relationship(remote_side="AgendaProposal.id")

@@ -1,0 +1,200 @@
+"""Organiser pages of events: the dashboard, an event's page and form, deleting, cancelling, its organisers."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from conference.core.access import organiser_required
+from conference.core.hooks import flash_notices
+from conference.core.loading import get_or_404
+from conference.core.timeutil import local_naive, to_utc, utcnow
+from conference.events import forms, services
+from conference.events.forms import organisation_choices, series_choices
+from conference.events.loading import managed_event_or_abort
+from conference.events.manage import bp
+from conference.events.manage.common import confirm_delete, render_form, show_error
+from conference.events.models import Event, EventFormat, EventKind, Organisation, OrganiserRole, RegistrationPolicy
+from conference.extensions import db
+
+
+@bp.route("/")
+@organiser_required
+def dashboard():
+    return render_template("manage/dashboard.html", events=services.events_managed_by(current_user), now=utcnow())
+
+
+# ---------------------------------------------------------------- events
+
+def event_form_to_model(form: forms.EventForm, event: Event) -> None:
+    tz = form.timezone.data
+    event.title = form.title.data.strip()
+    event.slug = (form.slug.data or "").strip() or event.slug
+    event.series_id = form.series_id.data or None
+    event.kind = EventKind(form.kind.data)
+    event.format = EventFormat(form.format.data)
+    event.timezone = tz
+    event.starts_at = to_utc(form.starts_at.data, tz)
+    event.ends_at = to_utc(form.ends_at.data, tz)
+    event.summary = form.summary.data or ""
+    event.venue = form.venue.data or ""
+    event.audience = form.audience.data or ""
+    event.contact_name = form.contact_name.data or ""
+    event.contact_email = (form.contact_email.data or "").strip()
+    event.contact_phone = form.contact_phone.data or ""
+    event.registration_policy = RegistrationPolicy(form.registration_policy.data)
+    event.capacity = form.capacity.data
+    event.registration_opens_at = to_utc(form.registration_opens_at.data, tz) if form.registration_opens_at.data else None
+    event.registration_closes_at = to_utc(form.registration_closes_at.data, tz) if form.registration_closes_at.data else None
+    event.published = bool(form.published.data)
+    event.attendees_pick_sessions = bool(form.attendees_pick_sessions.data)
+
+
+def event_model_to_form(event: Event, form: forms.EventForm) -> None:
+    tz = event.timezone
+    form.process(obj=event)
+    form.kind.data = event.kind.value
+    form.format.data = event.format.value
+    form.registration_policy.data = event.registration_policy.value
+    form.series_id.data = event.series_id or 0
+    form.published.data = int(event.published)
+    form.attendees_pick_sessions.data = event.attendees_pick_sessions
+    form.starts_at.data = local_naive(event.starts_at, tz)
+    form.ends_at.data = local_naive(event.ends_at, tz)
+    form.registration_opens_at.data = local_naive(event.registration_opens_at, tz) if event.registration_opens_at else None
+    form.registration_closes_at.data = local_naive(event.registration_closes_at, tz) if event.registration_closes_at else None
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@organiser_required
+def new_event():
+    form = forms.EventForm()
+    form.series_id.choices = series_choices()
+    if form.validate_on_submit():
+        event = Event()
+        with db.session.no_autoflush:
+            event_form_to_model(form, event)
+            try:
+                notices = services.save_event(event, created=True, now=utcnow(), creator=current_user)
+            except services.ProgrammeError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("The event was created."), "success")
+                flash_notices(notices)
+                return redirect(url_for(".event", slug=event.slug))
+    elif request.method == "GET":
+        form.timezone.data = "Europe/Stockholm"
+        form.published.data = 0
+    return render_form("manage/event_form.html", form, event=None)
+
+
+@bp.route("/events/<slug>/")
+@organiser_required
+def event(slug):
+    event = managed_event_or_abort(slug, programme=True)
+    return render_template("manage/event.html", event=event,
+                           organisation_form=organisation_link_form(),
+                           hosts=services.hosts_first(event), confirm=forms.ConfirmForm())
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit_event(slug):
+    event = managed_event_or_abort(slug)
+    form = forms.EventForm()
+    form.series_id.choices = series_choices()
+    if form.validate_on_submit():
+        with db.session.no_autoflush:
+            event_form_to_model(form, event)
+            try:
+                notices = services.save_event(event, created=False, now=utcnow())
+            except services.ProgrammeError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("The event was saved."), "success")
+                flash_notices(notices)
+                return redirect(url_for(".event", slug=event.slug))
+    elif request.method == "GET":
+        event_model_to_form(event, form)
+    return render_form("manage/event_form.html", form, event=event)
+
+
+@bp.route("/events/<slug>/delete", methods=["GET", "POST"])
+@organiser_required
+def delete_event(slug):
+    event = managed_event_or_abort(slug)
+    return confirm_delete(event, event.title, services.event_usage(event), "event.deleted",
+                          cancel_url=url_for(".event", slug=slug), done_url=url_for(".dashboard"))
+
+
+@bp.route("/events/<slug>/calendar-update", methods=["POST"])
+@organiser_required
+def send_calendar_update(slug):
+    """The organiser asks: a change the rules call minor goes to every calendar all the same."""
+    event = managed_event_or_abort(slug)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    notices = services.request_calendar_update(event, now=utcnow())
+    db.session.commit()
+    flash_notices(notices, "success")
+    return redirect(url_for(".event", slug=slug))
+
+
+@bp.route("/events/<slug>/cancel", methods=["GET", "POST"])
+@organiser_required
+def cancel_event(slug):
+    event = managed_event_or_abort(slug)
+    form = forms.ConfirmForm()
+    if event.cancelled_at is None and form.validate_on_submit():
+        notices = services.cancel_event(event, now=utcnow())
+        db.session.commit()
+        flash_notices(notices or [_("This event is cancelled.")], "success")
+        return redirect(url_for(".event", slug=slug))
+    return render_template("manage/cancel_event.html", event=event, form=form,
+                           consequences=services.cancellation_consequences(event))
+
+
+# ---------------------------------------------------------------- organisers of an event
+
+def organisation_link_form() -> forms.EventOrganisationForm:
+    form = forms.EventOrganisationForm(prefix="org")
+    form.organisation_id.choices = organisation_choices()
+    return form
+
+
+@bp.route("/events/<slug>/organisations", methods=["POST"])
+@organiser_required
+def link_organisation(slug):
+    event = managed_event_or_abort(slug)
+    form = organisation_link_form()
+    if form.validate_on_submit():
+        organisation = get_or_404(Organisation, form.organisation_id.data)
+        try:
+            services.link_organisation(event, organisation, OrganiserRole(form.role.data))
+        except services.ProgrammeError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was added to the event.", name=organisation.name), "success")
+            return redirect(url_for(".event", slug=slug) + "#organisers")
+    return render_template("manage/event.html", event=event, organisation_form=form,
+                           hosts=services.hosts_first(event), confirm=forms.ConfirmForm()), 422
+
+
+@bp.route("/events/<slug>/organisations/<int:link_id>/remove", methods=["POST"])
+@organiser_required
+def unlink_organisation(slug, link_id):
+    event = managed_event_or_abort(slug)
+    if forms.ConfirmForm().validate_on_submit():
+        try:
+            services.unlink_organisation(event, link_id)
+        except services.ProgrammeError as error:
+            flash(forms.PROGRAMME_ERRORS.get(error.message, error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The organisation was removed from the event."), "success")
+    return redirect(url_for(".event", slug=slug) + "#organisers")

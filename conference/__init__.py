@@ -1,13 +1,71 @@
-"""The conference application: create_app() is the one place where everything is wired."""
+"""The conference application: create_app() is the one place where everything is wired.
+
+This module sits above every feature: it imports their blueprints, tables, reactions and jobs,
+and nothing imports it but the entry points (wsgi.py, the tests).
+"""
 
 import secrets
 from pathlib import Path
 
 from flask import Flask, request
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event as sqlalchemy_event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+# Tables, reactions and jobs register themselves when their modules are imported: every table
+# must be in the metadata before migrations compare it, every reaction subscribed before a
+# request changes anything, and every job known to the worker.
+import conference.calendars.models  # noqa: F401
+import conference.consultation.comments.models  # noqa: F401
+import conference.consultation.groups.models  # noqa: F401
+import conference.consultation.photos.models  # noqa: F401
+import conference.consultation.processes.models  # noqa: F401
+import conference.consultation.proposals.jobs  # noqa: F401
+import conference.consultation.proposals.models  # noqa: F401
+import conference.core.jobs  # noqa: F401
+import conference.events.models  # noqa: F401
+import conference.outbox.jobs  # noqa: F401
+import conference.outbox.models  # noqa: F401
+import conference.press.jobs  # noqa: F401
+import conference.press.models  # noqa: F401
+import conference.press.reactions  # noqa: F401
+import conference.registration.jobs  # noqa: F401
+import conference.registration.models  # noqa: F401
+import conference.registration.reactions  # noqa: F401
 from conference import config as app_config
+from conference.accounts.manage import bp as admin_bp
+from conference.calendars.views import bp as calendars_bp
+from conference.cli import register_commands
+from conference.consultation.comments.manage import bp as comments_manage_bp
+from conference.consultation.comments.views import bp as comments_bp
+from conference.consultation.groups.manage import bp as groups_manage_bp
+from conference.consultation.photos.manage import bp as photos_manage_bp
+from conference.consultation.photos.views import bp as photos_bp
+from conference.consultation.processes.labels import PHASE_KIND
+from conference.consultation.processes.manage import bp as processes_manage_bp
+from conference.consultation.processes.views import bp as processes_bp
+from conference.consultation.proposals.manage import bp as proposals_manage_bp
+from conference.consultation.proposals.views import bp as proposals_bp
+from conference.core import formatting
+from conference.core.access import can_manage_event, is_organiser, organises_all_events
+from conference.core.i18n import LANGUAGE_NAMES, select_locale
+from conference.core.models import User
+from conference.core.views import bp as core_bp
+from conference.core.views import register_error_pages
+from conference.events import labels
+from conference.events.api import bp as api_bp
+from conference.events.manage import bp as manage_bp
+from conference.events.views import bp as events_bp
 from conference.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from conference.press import labels as press_labels
+from conference.press.admin import bp as youtube_admin_bp
+from conference.press.manage import bp as press_manage_bp
+from conference.press.views import bp as press_bp
+from conference.registration import labels as registration_labels
+from conference.registration.manage import bp as registration_manage_bp
+from conference.registration.series_manage import bp as series_invitations_bp
+from conference.registration.views import bp as registration_bp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,14 +84,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _trust_proxies(app)
-    _import_models()
     _init_extensions(app)
     _register_blueprints(app)
     _register_template_helpers(app)
-
-    from conference.cli import register_commands
     register_commands(app)
-    _connect_features()
     return app
 
 
@@ -41,40 +95,10 @@ def _trust_proxies(app: Flask) -> None:
     """Behind a reverse proxy every request comes from the proxy: read the client from its headers instead."""
     hops = app.config["TRUSTED_PROXIES"]
     if hops > 0:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
-def _connect_features() -> None:
-    """Each feature's reactions to other features' changes, and its jobs for the worker, register on import."""
-    import conference.consultation.proposals.jobs  # noqa: F401
-    import conference.outbox.jobs  # noqa: F401
-    import conference.press.jobs  # noqa: F401
-    import conference.press.reactions  # noqa: F401
-    import conference.registration.jobs  # noqa: F401
-    import conference.registration.reactions  # noqa: F401
-
-
-def _import_models() -> None:
-    """Every table must be known to the metadata before migrations compare it."""
-    import conference.calendars.models  # noqa: F401
-    import conference.consultation.comments.models  # noqa: F401
-    import conference.consultation.groups.models  # noqa: F401
-    import conference.consultation.photos.models  # noqa: F401
-    import conference.consultation.processes.models  # noqa: F401
-    import conference.consultation.proposals.models  # noqa: F401
-    import conference.core.jobs  # noqa: F401
-    import conference.core.models  # noqa: F401
-    import conference.events.models  # noqa: F401
-    import conference.outbox.models  # noqa: F401
-    import conference.press.models  # noqa: F401
-    import conference.registration.models  # noqa: F401
-
-
 def _init_extensions(app: Flask) -> None:
-    from conference.core.i18n import select_locale
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
     mail.init_app(app)
@@ -85,11 +109,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "core.login"
     login_manager.login_message_category = "info"
-
-    from flask_babel import lazy_gettext as _l
     login_manager.login_message = _l("Please log in to see this page.")
-
-    from conference.core.models import User
 
     @login_manager.user_loader
     def load_user(cookie_id: str):
@@ -102,12 +122,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _enable_sqlite_foreign_keys(app: Flask) -> None:
-    from sqlalchemy import event
-
     with app.app_context():
         engine = db.engine
 
-    @event.listens_for(engine, "connect")
+    @sqlalchemy_event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -119,34 +137,12 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
         # would commit everything; SQLAlchemy's recipe: let it do nothing, and BEGIN ourselves
         dbapi_connection.isolation_level = None
 
-    @event.listens_for(engine, "begin")
+    @sqlalchemy_event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
 
 
 def _register_blueprints(app: Flask) -> None:
-    from conference.core.admin import bp as admin_bp
-    from conference.core.views import bp as core_bp, register_error_pages
-    from conference.events.api import bp as api_bp
-    from conference.events.manage import bp as manage_bp
-    from conference.events.views import bp as events_bp
-    from conference.calendars.views import bp as calendars_bp
-    from conference.consultation.comments.manage import bp as comments_manage_bp
-    from conference.consultation.comments.views import bp as comments_bp
-    from conference.consultation.groups.manage import bp as groups_manage_bp
-    from conference.consultation.photos.manage import bp as photos_manage_bp
-    from conference.consultation.photos.views import bp as photos_bp
-    from conference.consultation.processes.manage import bp as processes_manage_bp
-    from conference.consultation.processes.views import bp as processes_bp
-    from conference.consultation.proposals.manage import bp as proposals_manage_bp
-    from conference.consultation.proposals.views import bp as proposals_bp
-    from conference.press.admin import bp as youtube_admin_bp
-    from conference.press.manage import bp as press_manage_bp
-    from conference.press.views import bp as press_bp
-    from conference.registration.manage import bp as registration_manage_bp
-    from conference.registration.series_manage import bp as series_invitations_bp
-    from conference.registration.views import bp as registration_bp
-
     app.register_blueprint(core_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(manage_bp, url_prefix="/manage")
@@ -173,14 +169,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from conference.core import formatting
-    from conference.core.access import can_manage_event, is_organiser, organises_all_events
-    from conference.core.i18n import LANGUAGE_NAMES
-    from conference.events import labels
-    from conference.consultation.processes.labels import PHASE_KIND
-    from conference.press import labels as press_labels
-    from conference.registration import labels as registration_labels
-
     app.jinja_env.filters.update(formatting.FILTERS)
 
     @app.context_processor

@@ -9,10 +9,15 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from conference import demo
 from conference.core import jobs, users
 from conference.core.timeutil import utcnow
 from conference.core.models import Role
+from conference.events.models import Event
+from conference.events.services import count_events
 from conference.extensions import db
+from conference.press import broadcasts
+from conference.streaming import youtube
 
 users_cli = AppGroup("users", help="Organiser accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -47,8 +52,6 @@ def valid_email(address: str) -> bool:
 @click.option("--event", "event_slug", default=None, help="Limit the role to one event (slug); default: all.")
 def create_user(email: str, name: str, role: str, event_slug: str | None):
     """Create an organiser account; the password is prompted, or read from standard input."""
-    from conference.events.models import Event
-
     email = email.strip().lower()
     if not valid_email(email):
         raise click.UsageError(f"not a valid e-mail address: {email}")
@@ -74,9 +77,6 @@ def create_user(email: str, name: str, role: str, event_slug: str | None):
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has events.")
 def load_demo(if_empty: bool):
     """Load the demo: Integrationsforum, a workshop, a consultation with follow-up dialogues."""
-    from conference import demo
-    from conference.events.services import count_events
-
     if if_empty and count_events():
         click.echo("The database has events already; demo data not loaded.")
         return
@@ -121,9 +121,6 @@ youtube_cli = AppGroup("youtube", help="The YouTube channel.")
 @youtube_cli.command("connect")
 def youtube_connect():
     """Connect the channel from a server without a browser: open the address, paste the code back."""
-    from conference.press import broadcasts
-    from conference.streaming import youtube
-
     config = broadcasts.client_config()
     url, state = youtube.console_flow_url(config)
     click.echo("Open this address in a browser, sign in with the channel's Google account and allow access:")

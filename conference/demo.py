@@ -10,12 +10,15 @@ from conference.consultation.groups.models import InvitedGroup
 from conference.consultation.processes.models import NewsItem, Phase, PhaseKind, Process
 from conference.consultation.proposals import services as proposals
 from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
+from conference.core import tokens
 from conference.core.models import User
 from conference.core.timeutil import utcnow
 from conference.events.models import (Appointment, Event, EventFormat, EventKind, EventOrganisation, EventSeries,
                                       Organisation, OrganisationKind, OrganiserRole, Person, RegistrationPolicy,
                                       Session, SessionKind, SessionSpeaker, SpeakerRole, Stage, StreamAudience)
 from conference.extensions import db
+from conference.press import services as press
+from conference.registration import invitations, services
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEMO_LOGIN = ("demo@example.org", "demo-organiser")
@@ -285,8 +288,6 @@ DEMO_LAST_NAMES = ["Lund", "Berg", "Holm", "Nyberg", "Ali", "Virtanen", "Sjöber
 
 def _demo_registrations(event: Event, orgs, today: date) -> int:
     """Registrations spread over the past week, so the lists and charts have something to show."""
-    from conference.registration import services
-
     kinds = [OrganisationKind.MUNICIPALITY, OrganisationKind.AUTHORITY, OrganisationKind.NGO,
              OrganisationKind.REGION, OrganisationKind.RESEARCH]
     known = [orgs["af"], orgs["mv"], orgs["vgr"], orgs["ngo"], None]
@@ -310,7 +311,6 @@ def _demo_registrations(event: Event, orgs, today: date) -> int:
 
 
 def _demo_invitations(event: Event) -> int:
-    from conference.registration import invitations
 
     people = [("Kerstin Åberg", "Exempelkommun 1"), ("Ali Rahimi", "Exempelkommun 2"),
               ("Tiina Salo", "Exempelkommun 3"), ("Gustav Ek", "Exempelkommun 4")]
@@ -321,7 +321,6 @@ def _demo_invitations(event: Event) -> int:
 
 
 def _demo_press_requests(event: Event, today: date) -> None:
-    from conference.press import services as press
 
     asked = datetime.combine(today - timedelta(days=1), time(10), tzinfo=STOCKHOLM)
     for name, outlet, email in [("Johanna Press", "Göteborgs Tidning", "redaktion@example.org"),
@@ -365,8 +364,6 @@ def _demo_process(meetings: list[Event], orgs, today: date) -> None:
 
 def _demo_last_cycle(orgs, today: date):
     """Last year's cycle, finished: answered proposals, a samråd with a published summary, a sakråd."""
-    from conference.core import tokens
-
     samrad_day = today - timedelta(weeks=44)
     process = Process(slug=f"dialog-civilsamhallet-{samrad_day.year}-forra", published=True,
                       title="Dialog med civilsamhället om integration, förra omgången",

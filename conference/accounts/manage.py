@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from conference.core import users
 from conference.core.access import admin_required
-from conference.core.forms import AccountForm, ConfirmForm, GrantForm, NewUserForm, options
+from conference.accounts.forms import AccountForm, GrantForm, NewUserForm
+from conference.core.forms import ConfirmForm, options
 from conference.core.loading import get_or_404
 from conference.core.models import Role, User
 from conference.events.models import Event

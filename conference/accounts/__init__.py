@@ -1,0 +1,1 @@
+"""Organiser accounts: administrators create users and grant roles on events."""

@@ -18,7 +18,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # request changes anything, and every job known to the worker.
 import conference.calendars.models  # noqa: F401
 import conference.consultation.comments.models  # noqa: F401
+import conference.consultation.comments.reactions  # noqa: F401
 import conference.consultation.groups.models  # noqa: F401
+import conference.consultation.groups.reactions  # noqa: F401
 import conference.consultation.photos.models  # noqa: F401
 import conference.consultation.processes.models  # noqa: F401
 import conference.consultation.proposals.jobs  # noqa: F401

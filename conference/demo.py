@@ -15,9 +15,10 @@ from conference.core.models import User
 from conference.core.timeutil import utcnow
 from conference.events.models import (Appointment, Event, EventFormat, EventKind, EventOrganisation, EventSeries,
                                       Organisation, OrganisationKind, OrganiserRole, Person, RegistrationPolicy,
-                                      Session, SessionKind, SessionSpeaker, SpeakerRole, Stage, StreamAudience)
+                                      Session, SessionKind, SessionSpeaker, SpeakerRole, Stage)
 from conference.extensions import db
 from conference.press import services as press
+from conference.press.models import StreamAudience, StreamSettings
 from conference.registration import invitations, services
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -184,7 +185,6 @@ def _coming_integrationsforum(series, orgs, people, today) -> Event:
         audience="Politiker och de som arbetar med eller är aktiva inom migration och integration.",
         contact_name="Pressansvarig, Länsstyrelsen", contact_email="press@example.org",
         registration_policy=RegistrationPolicy.OPEN, capacity=300,
-        stream_audience=StreamAudience.PRESS_AND_REGISTRANTS, press_contact_email="press@example.org",
         registration_opens_at=datetime.combine(today - timedelta(days=7), time(8), tzinfo=STOCKHOLM),
         registration_closes_at=datetime.combine(day - timedelta(days=2), time(23, 59), tzinfo=STOCKHOLM),
         published=True)
@@ -209,6 +209,9 @@ def _coming_integrationsforum(series, orgs, people, today) -> Event:
     session(event, hall, "Migration och omvärld", "12:30", "13:30",
             speakers=[(people["correspondent"], SpeakerRole.SPEAKER)])
     session(event, room, "Samtal i grupper", "13:45", "15:30", kind=SessionKind.GROUP_DISCUSSION)
+    db.session.flush()
+    db.session.add(StreamSettings(event_id=event.id, audience=StreamAudience.PRESS_AND_REGISTRANTS,
+                                  press_contact_email="press@example.org"))
     return event
 
 

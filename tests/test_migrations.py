@@ -8,6 +8,8 @@ from sqlalchemy import inspect, select, text
 from conference.calendars import itip
 from conference.events.models import Event, EventSeries, Session
 from conference.extensions import db
+from conference.press.models import StreamSettings
+from conference.registration.models import EventPlaces
 
 
 def schema_differences(connection):
@@ -71,6 +73,10 @@ def test_the_demo_data_survives_each_feature_taking_its_state_off_the_event(app)
     assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
     with app.app_context():
         owners = give_calendars_a_history()
+        places = dict(db.session.execute(select(EventPlaces.event_id, EventPlaces.taken)).all())
+        audiences = {event_id: audience.value for event_id, audience in db.session.execute(
+            select(StreamSettings.event_id, StreamSettings.audience)).all()}
+        db.session.remove()  # no transaction of ours may hold a lock while the schema changes
         with db.engine.connect() as connection:
             before = snapshot(connection)
         assert sum(len(rows) for rows in before.values()) > 100  # the demo, not an empty database
@@ -81,7 +87,12 @@ def test_the_demo_data_survives_each_feature_taking_its_state_off_the_event(app)
             sequences = {table: connection.execute(text(f"SELECT calendar_sequence FROM {table} WHERE id = :id"),
                                                    {"id": owner_id}).scalar_one()
                          for table, owner_id in owners.items()}
+            seats = dict(connection.execute(text("SELECT id, seats_taken FROM event WHERE seats_taken > 0")).all())
+            streamed = dict(connection.execute(text("SELECT id, stream_audience FROM event "
+                                                    "WHERE stream_audience <> 'press'")).all())
         assert sequences == {"event": 3, "programme_session": 2, "event_series": 5}
+        assert seats == places and sum(seats.values()) > 0
+        assert streamed == audiences and "press_and_registrants" in streamed.values()
 
         flask_migrate.upgrade()
         with db.engine.connect() as connection:

@@ -16,3 +16,7 @@ session_saved = Hook("session_saved")
 calendar_update_requested = Hook("calendar_update_requested")
 # event=: asked before a cancellation is confirmed; receivers return sentences saying who will be told
 cancellation_consequences = Hook("cancellation_consequences")
+# source=, copy=, move=: an event was copied to the next cycle (copy is flushed, with its programme);
+# each feature copies what of its own state belongs to the next cycle. `move` maps a moment of the
+# source to the same wall-clock time in the copy's cycle.
+event_copied = Hook("event_copied")

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from conference.core.forms import options
 
 from conference.events.models import (EventFormat, EventKind, OrganisationKind, OrganiserRole,
-                                      RegistrationPolicy, SessionKind, SpeakerRole, StreamAudience)
+                                      RegistrationPolicy, SessionKind, SpeakerRole)
 from conference.events.services import RegistrationState
 
 EVENT_KIND = {
@@ -47,12 +47,6 @@ ORGANISATION_KIND = {
     OrganisationKind.EDUCATION: _l("Education"),
     OrganisationKind.MEDIA: _l("Media"),
     OrganisationKind.OTHER: _l("Other"),
-}
-
-STREAM_AUDIENCE = {
-    StreamAudience.PRESS: _l("Approved press only"),
-    StreamAudience.PRESS_AND_REGISTRANTS: _l("Approved press and confirmed registrants (personal links)"),
-    StreamAudience.EVERYONE: _l("Everyone (a public watch page)"),
 }
 
 ORGANISER_ROLE = {

@@ -43,12 +43,6 @@ class RegistrationPolicy(enum.Enum):
     CLOSED = "closed"
 
 
-class StreamAudience(enum.Enum):
-    PRESS = "press"  # approved press only
-    PRESS_AND_REGISTRANTS = "press_and_registrants"  # each confirmed registrant gets a personal link too
-    EVERYONE = "everyone"  # a public watch page
-
-
 class OrganiserRole(enum.Enum):
     HOST = "host"
     CO_ORGANISER = "co_organiser"
@@ -112,7 +106,6 @@ class Event(db.Model):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
-        CheckConstraint("seats_taken >= 0", name="seats_taken_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,15 +129,6 @@ class Event(db.Model):
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published: Mapped[bool] = mapped_column(default=False)  # drafts are seen by organisers only
-    # places held by pending and confirmed registrations; changed only by atomic UPDATEs
-    seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
-    waitlist_counter: Mapped[int] = mapped_column(default=0, server_default="0")  # last place in line handed out
-    stream_audience: Mapped[StreamAudience] = mapped_column(enum_column(StreamAudience),
-                                                            default=StreamAudience.PRESS, server_default="press")
-    # the watch page shows the player from this long before the first session
-    stream_opens_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
-    recording_url: Mapped[str] = mapped_column(String(300), default="", server_default="")  # published after
-    press_contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the event will not take place
     process_id: Mapped[int | None] = mapped_column(ForeignKey("process.id", ondelete="SET NULL"), index=True)
     # a follow-up dialogue deepens one agenda proposal of its process, shown on the meeting's page

@@ -1,8 +1,14 @@
-"""Translatable names of press access's states."""
+"""Translatable names of press access's states and of who gets the stream."""
 
 from flask_babel import lazy_gettext as _l
 
-from conference.press.models import PressRequestState, StreamAccessKind
+from conference.press.models import PressRequestState, StreamAccessKind, StreamAudience
+
+STREAM_AUDIENCE = {
+    StreamAudience.PRESS: _l("Approved press only"),
+    StreamAudience.PRESS_AND_REGISTRANTS: _l("Approved press and confirmed registrants (personal links)"),
+    StreamAudience.EVERYONE: _l("Everyone (a public watch page)"),
+}
 
 REQUEST_STATE = {
     PressRequestState.PENDING: _l("Waiting for a decision"),

@@ -3,9 +3,11 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from conference.extensions import db
 from conference.outbox import services as outbox
 from conference.outbox.compose import external_url
 from conference.outbox.services import Addressee
+from conference.press.models import StreamSettings
 
 
 def _send(to: Addressee, subject, *, template: str, event, kind: str, reply_to: str | None, **context) -> None:
@@ -14,7 +16,8 @@ def _send(to: Addressee, subject, *, template: str, event, kind: str, reply_to: 
 
 
 def press_contact(event) -> str | None:
-    return event.press_contact_email or event.contact_email or None
+    stored = db.session.get(StreamSettings, event.id)
+    return (stored.press_contact_email if stored else "") or event.contact_email or None
 
 
 def journalist(press_request) -> Addressee:

@@ -10,12 +10,12 @@ from conference.core.access import can_manage_event
 from conference.core.forms import ConfirmForm
 from conference.core.loading import owned_or_404
 from conference.core.timeutil import utcnow
-from conference.events.labels import STREAM_AUDIENCE
 from conference.events.loading import event_for_press_review_or_abort, managed_event_or_abort
-from conference.events.models import Event, StreamAudience
+from conference.events.models import Event
 from conference.extensions import db
 from conference.press import broadcasts, forms, services
-from conference.press.models import PressRequest, PressRequestState
+from conference.press.labels import STREAM_AUDIENCE
+from conference.press.models import PressRequest, PressRequestState, StreamAudience
 from conference.streaming.youtube import StreamingError
 
 bp = Blueprint("press_manage", __name__)
@@ -123,10 +123,13 @@ def bulk_approve(slug):
 # ---------------------------------------------------------------- the stream
 
 def settings_form(event: Event) -> forms.StreamSettingsForm:
-    form = forms.StreamSettingsForm(obj=event)
+    settings = services.stream_of(event)
+    form = forms.StreamSettingsForm(data={"stream_opens_minutes": settings.opens_minutes,
+                                          "press_contact_email": settings.press_contact_email,
+                                          "recording_url": settings.recording_url})
     form.stream_audience.choices = forms.audience_choices(STREAM_AUDIENCE)
     if request.method == "GET":
-        form.stream_audience.data = event.stream_audience.value
+        form.stream_audience.data = settings.audience.value
     return form
 
 
@@ -136,10 +139,10 @@ def stream(slug):
     event = managed_event_or_abort(slug)
     form = settings_form(event)
     if request.method == "POST" and "stream_audience" in request.form and form.validate_on_submit():
-        event.stream_audience = StreamAudience(form.stream_audience.data)
-        event.stream_opens_minutes = form.stream_opens_minutes.data
-        event.press_contact_email = form.press_contact_email.data or ""
-        event.recording_url = form.recording_url.data or ""
+        services.save_stream_settings(event, audience=StreamAudience(form.stream_audience.data),
+                                      opens_minutes=form.stream_opens_minutes.data,
+                                      press_contact_email=form.press_contact_email.data or "",
+                                      recording_url=form.recording_url.data or "", user_id=current_user.id)
         db.session.commit()
         flash(_("The stream settings were saved."), "success")
         return redirect(url_for(".stream", slug=slug))
@@ -150,7 +153,7 @@ def render_stream(event, form, link_form=None, status=None):
     broadcast = broadcasts.of(event)
     errors = bool(form.errors or (link_form and link_form.errors))
     return render_template(
-        "press/manage/stream.html", event=event, form=form, link_form=link_form or forms.LinkBroadcastForm(),
+        "press/manage/stream.html", event=event, stream=services.stream_of(event), form=form, link_form=link_form or forms.LinkBroadcastForm(),
         broadcast=broadcast, problem=streaming_problem(broadcast.problem if broadcast else None),
         connected=broadcasts.is_connected(), viewers=services.viewers(event),
         refused=services.refused_attempts(event), confirm=ConfirmForm(),

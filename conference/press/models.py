@@ -1,4 +1,5 @@
-"""Tables of stream access: press requests, personal watch links and their log, the broadcast."""
+"""Tables of stream access: the stream's settings, press requests, personal watch links and their log,
+the broadcast."""
 
 import enum
 from datetime import datetime
@@ -10,6 +11,33 @@ from conference.core.timeutil import utcnow
 from conference.core.types import UTCDateTime, enum_column
 from conference.events.models import Event
 from conference.extensions import db
+
+
+class StreamAudience(enum.Enum):
+    PRESS = "press"  # approved press only
+    PRESS_AND_REGISTRANTS = "press_and_registrants"  # each confirmed registrant gets a personal link too
+    EVERYONE = "everyone"  # a public watch page
+
+
+class StreamSettings(db.Model):
+    """Who gets an event's stream and when, and where press requests go; an event without a row has the
+    defaults of a new one."""
+
+    __tablename__ = "stream_settings"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    audience: Mapped[StreamAudience] = mapped_column(enum_column(StreamAudience), default=StreamAudience.PRESS,
+                                                     server_default="press")
+    # the watch page shows the player from this long before the first session
+    opens_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    recording_url: Mapped[str] = mapped_column(String(300), default="", server_default="")  # published after
+    press_contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+
+    @classmethod
+    def defaults(cls, event_id: int | None = None) -> "StreamSettings":
+        """The settings of an event nobody has set them for: a row not (yet) in the session."""
+        return cls(event_id=event_id, audience=StreamAudience.PRESS, opens_minutes=30, recording_url="",
+                   press_contact_email="")
 
 
 class PressRequestState(enum.Enum):

@@ -24,6 +24,13 @@ def follow_with_the_broadcast(event: Event, **_ignored) -> list[str]:
               "says if YouTube refuses.")]
 
 
+@event_hooks.event_copied
+def copy_stream_settings(source: Event, copy: Event, **_ignored) -> list[str]:
+    """The next cycle's meeting is streamed to the same audience; its broadcast and recording are its own."""
+    services.copy_stream_settings(source, copy)
+    return []
+
+
 @registration_hooks.registration_cancelled
 def revoke_watch_link(registration: Registration, now: datetime, **_ignored) -> list[str]:
     services.revoke_for_registration(registration, now)

@@ -8,13 +8,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from conference.core import audit, tokens
+from conference.core.rows import insert_or_existing
 from conference.core.errors import RuleError
-from conference.events.models import Event, StreamAudience
+from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox.compose import external_url
 from conference.press import mails
-from conference.press.models import (PressRequest, PressRequestState, StreamAccess, StreamAccessKind, StreamView,
-                                     ViewOutcome)
+from conference.press.models import (PressRequest, PressRequestState, StreamAccess, StreamAccessKind, StreamAudience,
+                                     StreamSettings, StreamView, ViewOutcome)
 
 WATCH = "watch"
 LINK_LIFETIME_AFTER_EVENT = timedelta(days=1)  # time enough to watch the end, then the link dies
@@ -137,7 +138,7 @@ def grant(event: Event, kind: StreamAccessKind, *, holder_name: str, now: dateti
 def access_for_registration(registration, now: datetime) -> StreamAccess | None:
     """A confirmed registrant's personal link, where the event gives the stream to registrants."""
     event = registration.event
-    if event.stream_audience is not StreamAudience.PRESS_AND_REGISTRANTS:
+    if stream_of(event).audience is not StreamAudience.PRESS_AND_REGISTRANTS:
         return None
     existing = db.session.scalar(select(StreamAccess).where(StreamAccess.registration_id == registration.id))
     if existing is not None:
@@ -178,7 +179,7 @@ def open_link(token: str, now: datetime) -> tuple[StreamAccess | None, ViewOutco
 def audience_allows(access: StreamAccess) -> bool:
     """A registrant's link works only while the event gives the stream to registrants."""
     return access.kind is not StreamAccessKind.REGISTRANT or \
-        access.event.stream_audience is StreamAudience.PRESS_AND_REGISTRANTS
+        stream_of(access.event).audience is StreamAudience.PRESS_AND_REGISTRANTS
 
 
 def link_expiry(access: StreamAccess) -> datetime:
@@ -212,7 +213,7 @@ class Phase(enum.Enum):
 def window(event: Event) -> tuple[datetime, datetime]:
     """From a set time before the first session (or the start) to the end of the event."""
     first = min((s.starts_at for s in event.sessions), default=event.starts_at)
-    return first - timedelta(minutes=event.stream_opens_minutes), event.ends_at
+    return first - timedelta(minutes=stream_of(event).opens_minutes), event.ends_at
 
 
 def phase(event: Event, now: datetime) -> Phase:
@@ -226,3 +227,34 @@ def phase(event: Event, now: datetime) -> Phase:
 
 def on_now(event: Event, now: datetime) -> list:
     return [s for s in event.sessions if s.starts_at <= now < s.ends_at]
+
+
+# ---------------------------------------------------------------- the stream's settings
+
+def stream_of(event: Event) -> StreamSettings:
+    """The event's stream settings as they stand; the defaults where nobody has set them."""
+    return db.session.get(StreamSettings, event.id) or StreamSettings.defaults(event.id)
+
+
+def save_stream_settings(event: Event, *, audience: StreamAudience, opens_minutes: int, press_contact_email: str,
+                         recording_url: str, user_id: int | None) -> StreamSettings:
+    """The organiser decides who gets the stream, from when, where press requests go, and the recording."""
+    settings = db.session.get(StreamSettings, event.id)
+    if settings is None:
+        settings, _ = insert_or_existing(StreamSettings(event_id=event.id),
+                                         lambda: db.session.get(StreamSettings, event.id))
+    settings.audience = audience
+    settings.opens_minutes = opens_minutes
+    settings.press_contact_email = press_contact_email.strip()
+    settings.recording_url = recording_url.strip()
+    audit.record("stream.settings_saved", event, event_id=event.id, audience=audience.value, user_id=user_id)
+    return settings
+
+
+def copy_stream_settings(source: Event, copy: Event) -> None:
+    """The next cycle's meeting is streamed to the same audience; its recording is its own."""
+    settings = db.session.get(StreamSettings, source.id)
+    if settings is not None:
+        db.session.add(StreamSettings(event_id=copy.id, audience=settings.audience,
+                                      opens_minutes=settings.opens_minutes,
+                                      press_contact_email=settings.press_contact_email))

@@ -6,10 +6,9 @@ from flask_babel import format_timedelta, get_locale
 from conference.core.timeutil import utcnow
 from conference.events import services as events
 from conference.events.loading import public_event_or_404
-from conference.events.models import StreamAudience
 from conference.extensions import db, limiter
 from conference.press import broadcasts, forms, services
-from conference.press.models import ViewOutcome
+from conference.press.models import StreamAudience, StreamSettings, ViewOutcome
 
 bp = Blueprint("press", __name__)
 
@@ -52,7 +51,7 @@ def watch(token):
 @bp.route("/events/<slug>/watch")
 def public_watch(slug):
     event = public_event_or_404(slug, programme=True)
-    if event.stream_audience is not StreamAudience.EVERYONE:
+    if services.stream_of(event).audience is not StreamAudience.EVERYONE:
         abort(404)
     return watch_page(event, utcnow())
 
@@ -63,7 +62,7 @@ def watch_page(event, now) -> Response:
     broadcast = broadcasts.of(event)
     player = phase is services.Phase.OPEN and broadcast is not None
     response = Response(render_template(
-        "press/watch.html", event=event, phase=phase.value, opens=opens, closes=closes, now=now,
+        "press/watch.html", event=event, stream=services.stream_of(event), phase=phase.value, opens=opens, closes=closes, now=now,
         broadcast=broadcast, on_now=services.on_now(event, now), show_player=player and "player" in request.args,
         player=player, programme=events.programme_by_day_and_stage(event), speakers_of=events.speakers_of,
         time_left=format_timedelta(opens - now, add_direction=True) if now < opens else None))
@@ -74,3 +73,9 @@ def watch_page(event, now) -> Response:
     response.headers["Referrer-Policy"] = "no-referrer"  # the token stays out of the player's logs
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.app_template_global()
+def stream_of(event) -> StreamSettings:
+    """Who gets the event's stream, for the event page's links to it."""
+    return services.stream_of(event)

@@ -1,9 +1,9 @@
-"""Tables of registration: a person's place, an invitation, a check-in."""
+"""Tables of registration: a person's place, an invitation, a check-in, the count of an event's places."""
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.core.timeutil import utcnow
@@ -162,3 +162,18 @@ class CheckIn(db.Model):
     def event_id(self) -> int:
         """The event the person was let in at: a check-in named in a URL must be of that URL's event."""
         return self.registration.event_id
+
+
+class EventPlaces(db.Model):
+    """Registration's running count of one event's places, beside the capacity the event states.
+
+    Held by pending and confirmed registrations; changed only by atomic conditional UPDATEs, so
+    the same statements are safe under concurrency on SQLite and PostgreSQL.
+    """
+
+    __tablename__ = "event_places"
+    __table_args__ = (CheckConstraint("taken >= 0", name="taken_not_negative"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    taken: Mapped[int] = mapped_column(default=0, server_default="0")
+    waitlist_counter: Mapped[int] = mapped_column(default=0, server_default="0")  # last place in line handed out

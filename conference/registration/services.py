@@ -13,6 +13,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from conference.core import audit
+from conference.core.rows import insert_or_existing
 from conference.core.errors import RuleError
 from conference.calendars import itip
 from conference.events.models import Event, Organisation, OrganisationKind, RegistrationPolicy, Session
@@ -23,7 +24,7 @@ from conference.registration import hooks, mails
 from conference.registration.links import (agenda_token, by_agenda_token, by_manage_token,  # noqa: F401
                                            by_ticket_code, give_new_secrets, manage_token, ticket_code)
 from conference.registration.recipients import attendee, picked_sessions
-from conference.registration.models import CheckIn, Registration, RegistrationState, SessionChoice
+from conference.registration.models import CheckIn, EventPlaces, Registration, RegistrationState, SessionChoice
 
 class RegistrationError(RuleError):
     """A registration the rules refuse."""
@@ -62,22 +63,51 @@ def take_seat(event: Event) -> bool:
     """One atomic UPDATE: a place if one is free and nobody is waiting for it."""
     nobody_waiting = ~exists().where(Registration.event_id == event.id,
                                      Registration.state == RegistrationState.WAITLISTED)
-    has_room = (Event.capacity.is_(None)) | (Event.seats_taken < Event.capacity)
     return db.session.execute(
-        update(Event).where(Event.id == event.id, has_room, nobody_waiting)
-        .values(seats_taken=Event.seats_taken + 1).execution_options(synchronize_session=False)
+        update(EventPlaces).where(EventPlaces.event_id == places_of(event).event_id, has_room(), nobody_waiting)
+        .values(taken=EventPlaces.taken + 1).execution_options(synchronize_session=False)
     ).rowcount == 1
 
 
+def places_of(event: Event) -> EventPlaces:
+    """The event's count of places, made at its first registration (by one of two that race for it)."""
+    def stored() -> EventPlaces | None:
+        return db.session.get(EventPlaces, event.id)
+    return stored() or insert_or_existing(EventPlaces(event_id=event.id), stored)[0]
+
+
+def seats_taken(event: Event) -> int:
+    """Places held now, read from the database rather than a copy an UPDATE may have outdated."""
+    return db.session.scalar(select(EventPlaces.taken).where(EventPlaces.event_id == event.id)) or 0
+
+
+def is_full(event: Event) -> bool:
+    return event.capacity is not None and seats_taken(event) >= event.capacity
+
+
+def has_room():
+    """The condition, inside an UPDATE of the places row, that its event has a free place."""
+    capacity = select(Event.capacity).where(Event.id == EventPlaces.event_id).scalar_subquery()
+    return capacity.is_(None) | (EventPlaces.taken < capacity)
+
+
+def take_seat_over_capacity(event: Event) -> None:
+    """The organiser's hand: a place even when the event is full."""
+    db.session.execute(update(EventPlaces).where(EventPlaces.event_id == places_of(event).event_id)
+                       .values(taken=EventPlaces.taken + 1).execution_options(synchronize_session=False))
+
+
 def give_back_seat(event: Event) -> None:
-    db.session.execute(update(Event).where(Event.id == event.id, Event.seats_taken > 0)
-                       .values(seats_taken=Event.seats_taken - 1).execution_options(synchronize_session=False))
+    db.session.execute(update(EventPlaces).where(EventPlaces.event_id == places_of(event).event_id,
+                                                 EventPlaces.taken > 0)
+                       .values(taken=EventPlaces.taken - 1).execution_options(synchronize_session=False))
 
 
 def next_waitlist_position(event: Event) -> int:
     return db.session.execute(
-        update(Event).where(Event.id == event.id).values(waitlist_counter=Event.waitlist_counter + 1)
-        .returning(Event.waitlist_counter).execution_options(synchronize_session=False)
+        update(EventPlaces).where(EventPlaces.event_id == places_of(event).event_id)
+        .values(waitlist_counter=EventPlaces.waitlist_counter + 1)
+        .returning(EventPlaces.waitlist_counter).execution_options(synchronize_session=False)
     ).scalar_one()
 
 
@@ -99,12 +129,12 @@ def lock(registration: Registration) -> None:
 
 def pass_seat_on(event: Event, now: datetime) -> Registration | None:
     """A place came free: the first in line takes it; with nobody waiting, the place is free."""
-    # Someone joining the line holds the event row until their transaction commits. Waiting
-    # for that lock first means the query below sees them; otherwise their place would be
-    # handed back to the event while they stay in line behind a free place.
-    # NO KEY UPDATE, as the seat UPDATEs take: it does not conflict with the key-share locks that
-    # inserting outbox and audit rows (foreign keys to the event) hold, so cancellations cannot deadlock.
-    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update(key_share=True))
+    # Someone joining the line holds the event's places row (its counter UPDATE) until their
+    # transaction commits. Waiting for that lock first means the query below sees them; otherwise
+    # their place would be handed back to the event while they stay in line behind a free place.
+    # NO KEY UPDATE, as the counter UPDATEs take.
+    db.session.execute(select(EventPlaces.event_id).where(EventPlaces.event_id == places_of(event).event_id)
+                       .with_for_update(key_share=True))
     first = db.session.scalar(
         select(Registration).where(Registration.event_id == event.id,
                                    Registration.state == RegistrationState.WAITLISTED)
@@ -332,8 +362,7 @@ def move_off_waitlist(registration: Registration, now: datetime, *, user_id: int
     lock(registration)
     if registration.state is not RegistrationState.WAITLISTED:
         raise RegistrationError("not_waiting")
-    db.session.execute(update(Event).where(Event.id == registration.event_id)
-                       .values(seats_taken=Event.seats_taken + 1).execution_options(synchronize_session=False))
+    take_seat_over_capacity(registration.event)
     audit.record("registration.moved_off_waitlist", registration, event_id=registration.event_id, user_id=user_id)
     promote(registration, now)
 
@@ -342,9 +371,9 @@ def fill_free_seats(event: Event, now: datetime) -> int:
     """After the capacity grew: the first in line take the new places."""
     promoted = 0
     while True:
-        has_room = (Event.capacity.is_(None)) | (Event.seats_taken < Event.capacity)
-        took = db.session.execute(update(Event).where(Event.id == event.id, has_room)
-                                  .values(seats_taken=Event.seats_taken + 1)
+        took = db.session.execute(update(EventPlaces).where(EventPlaces.event_id == places_of(event).event_id,
+                                                            has_room())
+                                  .values(taken=EventPlaces.taken + 1)
                                   .execution_options(synchronize_session=False)).rowcount == 1
         if not took:
             return promoted

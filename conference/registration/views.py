@@ -66,7 +66,8 @@ def register(slug):
         else:
             db.session.commit()
             return redirect(url_for(".registered", slug=slug))
-    return render_template("registration/register.html", event=event, form=form), 422 if form.errors else 200
+    return render_template("registration/register.html", event=event, form=form,
+                           full=services.is_full(event)), 422 if form.errors else 200
 
 
 @bp.route("/events/<slug>/registered")

@@ -222,7 +222,7 @@ def check_registrations(app, event_id: int, capacity: int, done: int) -> list[st
         positions = db.session.scalars(select(Registration.waitlist_position).where(
             Registration.event_id == event_id, Registration.state == RegistrationState.WAITLISTED)
             .order_by(Registration.waitlist_position)).all()
-        seats = db.session.get(Event, event_id).seats_taken
+        seats = f.seats_taken(event_id)
     places = states.get(RegistrationState.CONFIRMED, 0)
     if places != min(capacity, done) or seats != places:
         problems.append(f"{places} places held, {seats} counted, for {capacity}")

@@ -173,7 +173,7 @@ def test_the_worker_reads_the_state_of_broadcasts_about_to_start(app, connected)
 ])
 def test_youtube_problems_keep_the_last_known_state_and_tell_the_organiser(admin_client, client, app, connected,
                                                                           answer, problem, words):
-    from conference.events.models import StreamAudience
+    from conference.press.models import StreamAudience
 
     with app.app_context():
         soon = f.event("soon", starts_at=utcnow() + timedelta(minutes=10), stream_audience=StreamAudience.EVERYONE)

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from conference.core import tokens
 from conference.core.timeutil import utcnow
-from conference.events.models import Event, StreamAudience
+from conference.events.models import Event
+from conference.press.models import StreamAudience
 from conference.extensions import db
 from conference.press import services
 from conference.press.models import PressRequest, PressRequestState, StreamAccess, StreamView, ViewOutcome
@@ -152,7 +153,8 @@ def test_after_the_event_the_page_says_the_stream_is_over_or_shows_the_recording
         db.session.commit()
     assert "Evenemanget är slut, och sändningen likaså." in text_of(app.test_client().get(watch))
     with app.app_context():
-        db.session.get(Event, streamed_event["id"]).recording_url = "https://www.youtube.com/watch?v=abcdefghijk"
+        f.stream_settings(db.session.get(Event, streamed_event["id"]),
+                          recording_url="https://www.youtube.com/watch?v=abcdefghijk")
         db.session.commit()
     assert 'href="https://www.youtube.com/watch?v=abcdefghijk"' in app.test_client().get(watch).get_data(as_text=True)
 
@@ -199,14 +201,14 @@ def test_a_registrants_link_stops_when_the_event_gives_the_stream_to_press_only(
 
     with app.test_request_context():
         event = db.session.get(Event, streamed_event["id"])
-        event.stream_audience = StreamAudience.PRESS_AND_REGISTRANTS
+        f.stream_settings(event, audience=StreamAudience.PRESS_AND_REGISTRANTS)
         registration.register(event, registration.Applicant(name="Anna", email="anna@example.org"), now=utcnow(),
                               consent_version="test", email_confirmed=True)
         db.session.commit()
     deliver(app)
     watch = link_in(smtp.last("anna@example.org"), r"https?://\S+/watch/[\w-]+")
     with app.app_context():
-        db.session.get(Event, streamed_event["id"]).stream_audience = StreamAudience.PRESS
+        f.stream_settings(db.session.get(Event, streamed_event["id"]), audience=StreamAudience.PRESS)
         db.session.commit()
     assert app.test_client().get(watch).status_code == 410
 
@@ -299,7 +301,7 @@ def test_registrants_get_a_personal_watch_link_where_the_event_says_so(client, a
 
     with app.test_request_context():
         event = db.session.get(Event, streamed_event["id"])
-        event.stream_audience = StreamAudience.PRESS_AND_REGISTRANTS
+        f.stream_settings(event, audience=StreamAudience.PRESS_AND_REGISTRANTS)
         registration.register(event, registration.Applicant(name="Anna", email="anna@example.org"), now=utcnow(),
                               consent_version="test", email_confirmed=True)
         db.session.commit()
@@ -316,7 +318,7 @@ def test_registrants_get_a_personal_watch_link_where_the_event_says_so(client, a
 def test_everyone_may_watch_where_the_event_is_public(client, app, streamed_event):
     assert client.get("/events/forum/watch").status_code == 404
     with app.app_context():
-        db.session.get(Event, streamed_event["id"]).stream_audience = StreamAudience.EVERYONE
+        f.stream_settings(db.session.get(Event, streamed_event["id"]), audience=StreamAudience.EVERYONE)
         db.session.commit()
     assert client.get("/events/forum/watch").status_code == 200
     assert 'href="/events/forum/watch"' in client.get("/events/forum/").get_data(as_text=True)

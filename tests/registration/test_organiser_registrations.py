@@ -10,7 +10,7 @@ from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox.models import OutboxMessage, OutboxState
 from conference.registration import listing, services
-from conference.registration.models import Registration, RegistrationState
+from conference.registration.models import EventPlaces, Registration, RegistrationState
 from tests import factories as f
 from tests.conftest import log_in, post_form
 from tests.pages import text_of
@@ -58,14 +58,14 @@ def test_an_organiser_moves_someone_off_the_waiting_list_over_the_capacity(admin
     post_form(admin_client, f"/manage/events/forum/registrations/{full_event['Cecilia']}/promote", {})
     assert state(app, "Cecilia") is RegistrationState.CONFIRMED
     with app.app_context():
-        assert db.session.scalar(select(Event.seats_taken)) == 3
+        assert db.session.scalar(select(EventPlaces.taken)) == 3
 
 
 def test_moving_someone_who_is_not_waiting_changes_nothing(admin_client, app, full_event):
     response = post_form(admin_client, f"/manage/events/forum/registrations/{full_event['Anna']}/promote", {})
     assert response.status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(Event.seats_taken)) == 2
+        assert db.session.scalar(select(EventPlaces.taken)) == 2
 
 
 def test_an_organiser_registers_someone_by_hand(admin_client, app, smtp, full_event):

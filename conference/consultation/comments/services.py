@@ -14,7 +14,6 @@ mailing anyone again.
 """
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -114,12 +113,6 @@ def save_window(event: Event, *, closes_at: datetime, audience: FeedbackAudience
     audit.record("feedback_window.opened" if created else "feedback_window.changed", window, event_id=event.id,
                  closes_at=closes_at.isoformat(), audience=audience.value, user_id=user_id)
     return window, created
-
-
-def copied_window(window: FeedbackWindow, move: Callable[[datetime], datetime]) -> FeedbackWindow:
-    """The window for the next cycle's copy of its meeting, its deadline moved; no comment or summary comes along."""
-    return FeedbackWindow(closes_at=move(window.closes_at), audience=window.audience,
-                          instructions=window.instructions)
 
 
 # ---------------------------------------------------------------- who comments

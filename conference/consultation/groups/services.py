@@ -26,8 +26,3 @@ def add_invited_group(event: Event, *, name: str, organisation: Organisation | N
 def remove_invited_group(group: InvitedGroup) -> None:
     audit.record("event.invited_group_removed", group.event, name=group.name)
     group.event.invited_groups.remove(group)
-
-
-def copied_groups(meeting: Event) -> list[InvitedGroup]:
-    """The meeting's groups for the next cycle's copy of it: the groups come along, the people invited do not."""
-    return [InvitedGroup(name=group.name, organisation_id=group.organisation_id) for group in meeting.invited_groups]

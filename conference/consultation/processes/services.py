@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from conference.consultation.comments.services import copied_window
-from conference.consultation.groups.services import copied_groups
 from conference.consultation.processes.models import Document, NewsItem, Phase, Process
 from conference.core import audit
 from conference.core.errors import RuleError
 from conference.core.timeutil import local_naive, to_utc
-from conference.events.models import Event, EventOrganisation, Session, Stage
+from conference.events.copying import copy_event
+from conference.events.models import Event
 from conference.events.services import ProgrammeError, slug_taken, unique_slug
 from conference.extensions import db
 
@@ -153,46 +152,17 @@ def copy_cycle(source: Process, *, title: str, offset: timedelta, user_id: int |
                              starts_on=phase.starts_on + offset,
                              ends_on=phase.ends_on + offset if phase.ends_on else None))
     for meeting in meetings(source, published_only=False):
-        db.session.add(copied_meeting(meeting, copy, offset))
+        copied_meeting(meeting, copy, offset)
     audit.record("process.copied", copy, source_id=source.id, offset_days=offset.days, user_id=user_id)
     return copy
 
 
-def copied_meeting(meeting: Event, process: Process, offset: timedelta) -> Event:
-    """The meeting's frame, organisers, rooms, programme, invited groups and feedback window, moved.
-
-    Registrations, invitations, speakers, comments, summaries, photos and the stream stay behind:
-    they are people's, or belong to that one day.
-    """
-    title, tz_name = meeting.title, meeting.timezone
-
-    def move(moment: datetime | None) -> datetime | None:
-        return moved(moment, offset, tz_name) if moment is not None else None
-
-    starts_at = move(meeting.starts_at)
-    event = Event(title=title, slug=unique_slug(Event, f"{title} {starts_at.year}"),
-                  kind=meeting.kind, format=meeting.format, timezone=tz_name,
-                  starts_at=starts_at, ends_at=move(meeting.ends_at), venue=meeting.venue,
-                  audience=meeting.audience, summary=meeting.summary, contact_name=meeting.contact_name,
-                  contact_email=meeting.contact_email, contact_phone=meeting.contact_phone,
-                  registration_policy=meeting.registration_policy, capacity=meeting.capacity,
-                  registration_opens_at=move(meeting.registration_opens_at),
-                  registration_closes_at=move(meeting.registration_closes_at),
-                  stream_audience=meeting.stream_audience, stream_opens_minutes=meeting.stream_opens_minutes,
-                  press_contact_email=meeting.press_contact_email,
-                  attendees_pick_sessions=meeting.attendees_pick_sessions, published=False, process_id=process.id)
-    event.organisation_links = [EventOrganisation(organisation_id=link.organisation_id, role=link.role,
-                                                  position=link.position) for link in meeting.organisation_links]
-    stages = {stage.id: Stage(name=stage.name, position=stage.position) for stage in meeting.stages}
-    event.stages = list(stages.values())
-    event.invited_groups = copied_groups(meeting)
-    if meeting.feedback_window is not None:
-        event.feedback_window = copied_window(meeting.feedback_window, move)
-    for session in meeting.sessions:
-        event.sessions.append(Session(title=session.title, abstract=session.abstract, kind=session.kind,
-                                      language=session.language, stage=stages.get(session.stage_id),
-                                      starts_at=move(session.starts_at), ends_at=move(session.ends_at)))
-    return event
+def copied_meeting(meeting: Event, process: Process, offset: timedelta) -> list[str]:
+    """The meeting in the next cycle's process, every date moved; each feature copies its own part."""
+    copy, notices = copy_event(meeting, title=meeting.title,
+                               move=lambda moment: moved(moment, offset, meeting.timezone))
+    copy.process_id = process.id
+    return notices
 
 
 def moved(moment: datetime, offset: timedelta, tz_name: str) -> datetime:

@@ -26,7 +26,8 @@ def registration_list(slug):
     page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     rows, total = listing.page_of(listing.filtered_registrations(event, state, search), page, PAGE_SIZE)
     return render_template("registration/manage/list.html", event=event, registrations=rows,
-                           counts=services.counts(event), ranks=services.waitlist_ranks(event), state=state,
+                           counts=services.counts(event), seats_taken=services.seats_taken(event),
+                           ranks=services.waitlist_ranks(event), state=state,
                            search=search, page=page, total=total, page_size=PAGE_SIZE, confirm=forms.FlaskForm(),
                            states=list(RegistrationState))
 

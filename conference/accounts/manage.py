@@ -9,7 +9,7 @@ from sqlalchemy import select
 from conference.core import users
 from conference.core.access import admin_required
 from conference.accounts.forms import AccountForm, GrantForm, NewUserForm
-from conference.core.forms import ConfirmForm, options
+from conference.core.forms import ConfirmForm, options, show_refusal
 from conference.core.loading import get_or_404
 from conference.core.models import Role, User
 from conference.events.models import Event
@@ -18,23 +18,6 @@ from conference.extensions import db
 bp = Blueprint("admin", __name__)
 
 ROLE_LABELS = {Role.ORGANISER: _l("Organiser"), Role.PRESS_OFFICER: _l("Press officer")}
-
-ACCOUNT_ERRORS = {
-    "email_taken": ("email", _l("An account with this e-mail address exists already.")),
-    "password_too_short": ("password", _l("The password must have at least 10 characters.")),
-    "grant_exists": ("role", _l("The person has this role already.")),
-    "cannot_demote_self": ("is_admin", _l("You cannot remove your own administrator rights or deactivate yourself.")),
-    "no_such_grant": (None, _l("That role had already been removed.")),
-}
-
-
-def show_account_error(form, error: users.AccountError) -> None:
-    field_name, message = ACCOUNT_ERRORS[error.code]
-    field = getattr(form, field_name, None) if field_name else None
-    if field is not None:
-        field.errors = list(field.errors) + [message]
-    else:
-        flash(message, "error")
 
 
 def grant_form() -> GrantForm:
@@ -73,7 +56,7 @@ def new_user():
                                      is_admin=form.is_admin.data)
         except users.AccountError as error:
             db.session.rollback()
-            show_account_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The account for %(email)s was created.", email=user.email), "success")
@@ -94,7 +77,7 @@ def user(user_id):
                 users.set_password(account, form.new_password.data)
         except users.AccountError as error:
             db.session.rollback()
-            show_account_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             if account.id == current_user.id:
@@ -114,7 +97,7 @@ def add_grant(user_id):
             users.grant(account, Role(form.role.data), form.event_id.data or None)
         except users.AccountError as error:
             db.session.rollback()
-            show_account_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The role was given."), "success")
@@ -131,7 +114,7 @@ def remove_grant(user_id, grant_id):
     try:
         users.revoke(account, grant_id)
     except users.AccountError as error:
-        show_account_error(None, error)
+        show_refusal(None, error)
     else:
         db.session.commit()
         flash(_("The role was removed."), "success")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from conference.calendars import ics, mails
 from conference.calendars.models import CalendarDelivery, CalendarState
+from conference.core.addresses import normalise_email
 from conference.core.rows import insert_or_existing
 from conference.core.timeutil import utcnow
 from conference.events.meetings import follows_rule, meetings_of
@@ -123,7 +124,7 @@ def delivery(event: Event, email: str, uid: str | None = None) -> CalendarDelive
     """The last message about a calendar object (the event's own, unless a session's uid is given)."""
     return db.session.scalar(select(CalendarDelivery).where(
         CalendarDelivery.uid == (uid or ics.event_uid(event.id)),
-        CalendarDelivery.email_normalised == email.strip().lower()))
+        CalendarDelivery.email_normalised == normalise_email(email)))
 
 
 def next_sequence(event: Event, email: str, method: str, *, uid: str | None = None, base: int | None = None) -> int:
@@ -140,7 +141,7 @@ def record(event: Event, email: str, sequence: int, method: str, *, uid: str | N
     last = delivery(event, email, uid)
     if last is None:
         last = CalendarDelivery(event_id=event.id, uid=uid or ics.event_uid(event.id),
-                                email_normalised=email.strip().lower(), sequence=sequence, method=method)
+                                email_normalised=normalise_email(email), sequence=sequence, method=method)
         db.session.add(last)
     last.sequence = max(last.sequence, sequence)
     last.method = method

@@ -1,11 +1,14 @@
 from collections.abc import Iterable
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.fields.choices import SelectChoice
 from email_validator import EmailNotValidError, validate_email
 from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from conference.core.errors import Refusal
 
 
 def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
@@ -24,6 +27,18 @@ class DeliverableAddress:
         except EmailNotValidError:
             raise ValidationError(_l("Use an address whose part before the @ has no letters beyond a–z.")) from None
         field.data = info.ascii_email or field.data
+
+
+def show_refusal(form: FlaskForm | None, refusal: Refusal) -> bool:
+    """The refusal's message beside the field it names, if the form has that field; otherwise flashed at the
+    top of the page. True when it went beside a field."""
+    message = str(refusal.message)
+    if form is not None and refusal.field and refusal.field in form:
+        field = form[refusal.field]
+        field.errors = list(field.errors) + [message]
+        return True
+    flash(message, "error")
+    return False
 
 
 def stripped(value: str | None) -> str | None:

@@ -10,10 +10,17 @@ import base64
 import hashlib
 import hmac
 import secrets
+from typing import TypeVar
 
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from conference.extensions import db
 
 NONCE_BYTES = 24  # 192 random bits
+# Our tokens are 26 (ticket codes) to 43 (links) characters: anything far longer is no token of ours.
+MAX_TOKEN_LENGTH = 100
 # Ticket codes are typed at the door: no 0/O, 1/I/L look-alikes (as pretix does).
 TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 TICKET_LENGTH = 26  # 26 symbols of a 31-letter alphabet carry 128 bits
@@ -31,8 +38,22 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def token_matches(token: str, stored_hash: str) -> bool:
-    return hmac.compare_digest(hash_token(token), stored_hash)
+Row = TypeVar("Row")
+
+
+def by_token(model: type[Row], column: InstrumentedAttribute[str], token: str) -> Row | None:
+    """The row of `model` whose `column` holds the hash of `token`, or None.
+
+    The database is asked by the token's SHA-256; the hash found is compared in constant time all the
+    same. An empty or overlong token (or none at all) is refused without a query.
+    """
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    hashed = hash_token(token)
+    found = db.session.scalar(select(model).where(column == hashed))
+    if found is not None and hmac.compare_digest(hashed, getattr(found, column.key)):
+        return found
+    return None
 
 
 def _mac(purpose: str, nonce: str) -> bytes:

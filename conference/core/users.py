@@ -1,21 +1,29 @@
 """Organiser accounts and their roles: the rules shared by the admin pages and the CLI."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from conference.core import audit
-from conference.core.errors import RuleError
+from conference.core.addresses import normalise_email
+from conference.core.errors import Refusal
 from conference.core.models import Grant, Role, User
 from conference.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(RuleError):
+class AccountError(Refusal):
     """A change to an account that the rules refuse."""
 
-
-def normalise_email(address: str) -> str:
-    return address.strip().lower()
+    messages = {
+        "email_taken": _l("An account with this e-mail address exists already."),
+        "password_too_short": _l("The password must have at least 10 characters."),
+        "grant_exists": _l("The person has this role already."),
+        "cannot_demote_self": _l("You cannot remove your own administrator rights or deactivate yourself."),
+        "no_such_grant": _l("That role had already been removed."),
+    }
+    fields = {"email_taken": "email", "password_too_short": "password", "grant_exists": "role",
+              "cannot_demote_self": "is_admin"}
 
 
 def create_user(email: str, name: str, password: str, *, is_admin: bool = False) -> User:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from conference.core.access import is_organiser
+from conference.core.addresses import normalise_email
 from conference.core.forms import LoginForm
 from conference.core.i18n import LANGUAGE_COOKIE
 from conference.core.models import User
@@ -49,7 +50,7 @@ def login():
         return redirect(url_for("manage.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        user = db.session.scalar(select(User).where(User.email == normalise_email(form.email.data)))
         if user is None:
             # the same work as for a real account, so the answer's timing tells nobody who has one
             check_password_hash(DUMMY_HASH, form.password.data)

@@ -21,33 +21,6 @@ from conference.extensions import db
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
               message=_l("Use lower-case letters a–z, digits and hyphens only."))
 
-PROGRAMME_ERRORS = {
-    "ends_before_start": _l("The end must be after the start."),
-    "registration_closes_before_it_opens": _l("Registration must close after it opens."),
-    "sessions_outside_event": _l("Some sessions would fall outside the event's new times. Move them first."),
-    "session_outside_event": _l("The session must take place within the event's start and end."),
-    "stage_of_other_event": _l("Choose a stage of this event."),
-    "speaker_already_on_session": _l("This person is already on the session."),
-    "organisation_already_linked": _l("This organisation is already linked to the event."),
-    "valid_to_before_valid_from": _l("The end date must not be before the start date."),
-    "no_such_speaker": _l("That speaker is no longer on the session."),
-    "no_such_link": _l("That organisation is no longer linked to the event."),
-    "stage_name_taken": _l("This event already has a stage with that name."),
-    "slug_taken": _l("Another event already has this address."),
-    "organisation_slug_taken": _l("Another organisation already has this address."),
-    "registry_number_taken": _l("Another organisation already has this number."),
-    "series_slug_taken": _l("Another series already has this address."),
-    "logo_too_large": _l("The logo file is too large."),
-    "logo_too_many_pixels": _l("The logo is too large: at most 2000 × 2000 pixels."),
-    "series_without_dates": _l("Give the first date, every how many weeks and the number of meetings, "
-                               "or list the dates."),
-    "series_too_long": _l("A series has at most 52 meetings."),
-    "series_date_twice": _l("A date is listed twice."),
-    "series_time_on_clock_change": _l("A meeting would start or end in the hour the clocks change. "
-                                      "Choose another time."),
-    "logo_not_image": _l("The logo must be a PNG, JPEG or WebP image."),
-}
-
 
 class RealWallClockTime:
     """Refuse a local time the clocks skip in spring, or pass twice in autumn."""

@@ -4,9 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 
 from conference.core.access import admin_required
-from conference.core.forms import ConfirmForm
+from conference.core.forms import ConfirmForm, show_refusal
 from conference.press import broadcasts
-from conference.press.manage import streaming_problem
 from conference.streaming import youtube
 
 bp = Blueprint("youtube_admin", __name__)
@@ -32,7 +31,7 @@ def connect():
     try:
         url, state = youtube.authorization_url(broadcasts.client_config(), redirect_uri())
     except youtube.StreamingError as error:
-        flash(streaming_problem(error.code), "error")
+        show_refusal(None, broadcasts.StreamingProblem(error.code))
         return redirect(url_for(".status"))
     session[STATE_KEY] = state
     return redirect(url)
@@ -51,7 +50,7 @@ def callback():
     try:
         info = youtube.exchange_code(broadcasts.client_config(), redirect_uri(), state, request.url)
     except youtube.StreamingError as error:
-        flash(streaming_problem(error.code), "error")
+        show_refusal(None, broadcasts.StreamingProblem(error.code))
         return redirect(url_for(".status"))
     broadcasts.store_credentials(info)
     flash(_("The YouTube channel is connected."), "success")

@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from conference.core import audit
+from conference.core.errors import Refusal
 from conference.events.models import Event
 from conference.extensions import db
 from conference.press.models import Broadcast
@@ -30,6 +32,32 @@ class NotConnected(youtube.StreamingError):
 
     def __init__(self):
         super().__init__()
+
+
+class StreamingProblem(Refusal):
+    """What went wrong with YouTube, as the organiser reads it: a StreamingError's code, raised or stored."""
+
+    messages = {
+        "not_connected": _l("No YouTube channel is connected. An administrator connects it under Accounts → "
+                            "YouTube."),
+        "quota_exceeded": _l("YouTube's daily quota is used up. Try again tomorrow; the watch page keeps working."),
+        "live_streaming_not_enabled": _l("Live streaming is not enabled on the YouTube channel. Enable it in "
+                                         "YouTube Studio (it can take a day), then try again."),
+        "credentials_revoked": _l("YouTube no longer accepts our connection. An administrator must connect the "
+                                  "channel again."),
+        "not_found": _l("YouTube has no broadcast with that address or id."),
+        "unreachable": _l("YouTube could not be reached. Try again in a while; the watch page keeps working."),
+        "not_a_broadcast_address": _l("That is not the address or id of a YouTube broadcast."),
+        "api_error": _l("YouTube refused the request."),
+        "no_client_secrets": _l("The YouTube OAuth client is not configured (YOUTUBE_CLIENT_SECRETS_FILE)."),
+        "no_refresh_token": _l("Google gave no lasting access. Remove the app's access in your Google account and "
+                               "connect again."),
+    }
+
+    @property
+    def message(self):
+        # a code we have no words of our own for (authorization_failed, ...) is told as YouTube's refusal
+        return self.messages.get(self.code, self.messages["api_error"])
 
 
 def of(event: Event) -> Broadcast | None:

@@ -2,12 +2,11 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from conference.core.access import can_manage_event
-from conference.core.forms import ConfirmForm
+from conference.core.forms import ConfirmForm, show_refusal
 from conference.core.loading import owned_or_404
 from conference.core.timeutil import utcnow
 from conference.events.loading import event_for_press_review_or_abort, managed_event_or_abort
@@ -19,30 +18,6 @@ from conference.press.models import PressRequest, PressRequestState, StreamAudie
 from conference.streaming.youtube import StreamingError
 
 bp = Blueprint("press_manage", __name__)
-
-STREAMING_PROBLEMS = {
-    "not_connected": _l("No YouTube channel is connected. An administrator connects it under Accounts → YouTube."),
-    "quota_exceeded": _l("YouTube's daily quota is used up. Try again tomorrow; the watch page keeps working."),
-    "live_streaming_not_enabled": _l("Live streaming is not enabled on the YouTube channel. Enable it in "
-                                     "YouTube Studio (it can take a day), then try again."),
-    "credentials_revoked": _l("YouTube no longer accepts our connection. An administrator must connect the "
-                              "channel again."),
-    "not_found": _l("YouTube has no broadcast with that address or id."),
-    "unreachable": _l("YouTube could not be reached. Try again in a while; the watch page keeps working."),
-    "not_a_broadcast_address": _l("That is not the address or id of a YouTube broadcast."),
-    "api_error": _l("YouTube refused the request."),
-    "no_client_secrets": _l("The YouTube OAuth client is not configured (YOUTUBE_CLIENT_SECRETS_FILE)."),
-    "no_refresh_token": _l("Google gave no lasting access. Remove the app's access in your Google account and "
-                           "connect again."),
-}
-DECISION_ERRORS = {
-    "already_decided": _l("This request was decided already."),
-    "not_approved": _l("Only an approved request can be revoked."),
-}
-
-
-def streaming_problem(code: str | None) -> str:
-    return str(STREAMING_PROBLEMS.get(code, STREAMING_PROBLEMS["api_error"])) if code else ""
 
 
 @bp.route("/")
@@ -76,7 +51,7 @@ def decide(slug, request_id, action):
             flash(_("The link of %(name)s no longer works.", name=press_request.name), "success")
     except services.PressError as error:
         db.session.rollback()
-        flash(str(DECISION_ERRORS[error.code]), "error")
+        show_refusal(None, error)
     else:
         db.session.commit()
     return redirect(url_for(".review_queue", slug=slug, state=request.args.get("state", "pending")))
@@ -95,7 +70,7 @@ def deny(slug, request_id):
         services.deny(press_request, message=form.message.data or "", user_id=current_user.id, now=utcnow())
     except services.PressError as error:
         db.session.rollback()
-        flash(str(DECISION_ERRORS[error.code]), "error")
+        show_refusal(None, error)
     else:
         db.session.commit()
         flash(_("The request of %(name)s was denied.", name=press_request.name), "success")
@@ -151,10 +126,12 @@ def stream(slug):
 
 def render_stream(event, form, link_form=None, status=None):
     broadcast = broadcasts.of(event)
+    problem = broadcasts.StreamingProblem(broadcast.problem) if broadcast and broadcast.problem else None
     errors = bool(form.errors or (link_form and link_form.errors))
     return render_template(
-        "press/manage/stream.html", event=event, stream=services.stream_of(event), form=form, link_form=link_form or forms.LinkBroadcastForm(),
-        broadcast=broadcast, problem=streaming_problem(broadcast.problem if broadcast else None),
+        "press/manage/stream.html", event=event, stream=services.stream_of(event), form=form,
+        link_form=link_form or forms.LinkBroadcastForm(),
+        broadcast=broadcast, problem=str(problem.message) if problem else "",
         connected=broadcasts.is_connected(), viewers=services.viewers(event),
         refused=services.refused_attempts(event), confirm=ConfirmForm(),
         opens_closes=services.window(event)), status or (422 if errors else 200)
@@ -170,7 +147,7 @@ def link_broadcast(slug):
             broadcasts.link(event, link_form.broadcast.data, now=utcnow())
         except StreamingError as error:
             db.session.rollback()
-            link_form.broadcast.errors = [streaming_problem(error.code)]
+            show_refusal(link_form, broadcasts.StreamingProblem(error.code, field="broadcast"))
         else:
             db.session.commit()
             flash(_("The broadcast was linked to the event."), "success")
@@ -194,6 +171,6 @@ def change_broadcast(slug, action):
     except StreamingError as error:
         db.session.rollback()
         broadcasts.record_problem(event, error, utcnow())
-        flash(streaming_problem(error.code), "error")
+        show_refusal(None, broadcasts.StreamingProblem(error.code))
     db.session.commit()
     return redirect(url_for(".stream", slug=slug))

@@ -4,12 +4,14 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from conference.core import audit, tokens
+from conference.core.addresses import normalise_email
+from conference.core.errors import Refusal
 from conference.core.rows import insert_or_existing
-from conference.core.errors import RuleError
 from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox.compose import external_url
@@ -22,8 +24,13 @@ LINK_LIFETIME_AFTER_EVENT = timedelta(days=1)  # time enough to watch the end, t
 OPEN = (PressRequestState.PENDING, PressRequestState.APPROVED)
 
 
-class PressError(RuleError):
+class PressError(Refusal):
     """A decision on a press request that the rules refuse."""
+
+    messages = {
+        "already_decided": _l("This request was decided already."),
+        "not_approved": _l("Only an approved request can be revoked."),
+    }
 
 
 @dataclass
@@ -50,7 +57,7 @@ def request_access(event: Event, applicant: PressApplicant, *, now: datetime, co
     press_request = PressRequest(
         event_id=event.id, event=event, name=applicant.name.strip(), outlet=applicant.outlet.strip(),
         outlet_normalised=normalise(applicant.outlet), email=applicant.email.strip(),
-        email_normalised=normalise(applicant.email), phone=applicant.phone.strip(), note=applicant.note.strip(),
+        email_normalised=normalise_email(applicant.email), phone=applicant.phone.strip(), note=applicant.note.strip(),
         consent_version=consent_version, language=applicant.language, created_at=now)
     try:
         with db.session.begin_nested():
@@ -68,7 +75,7 @@ def request_access(event: Event, applicant: PressApplicant, *, now: datetime, co
 
 def open_request(event: Event, email: str) -> PressRequest | None:
     return db.session.scalar(select(PressRequest).where(
-        PressRequest.event_id == event.id, PressRequest.email_normalised == normalise(email),
+        PressRequest.event_id == event.id, PressRequest.email_normalised == normalise_email(email),
         PressRequest.state.in_(OPEN)))
 
 
@@ -154,10 +161,7 @@ def revoke_for_registration(registration, now: datetime) -> None:
 
 
 def by_watch_token(token: str) -> StreamAccess | None:
-    found = db.session.scalar(select(StreamAccess).where(StreamAccess.token_hash == tokens.hash_token(token)))
-    if found is not None and tokens.token_matches(token, found.token_hash):
-        return found
-    return None
+    return tokens.by_token(StreamAccess, StreamAccess.token_hash, token)
 
 
 def open_link(token: str, now: datetime) -> tuple[StreamAccess | None, ViewOutcome]:

@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from conference.calendars import itip
 from conference.core import audit, tokens
+from conference.core.addresses import normalise_email
+from conference.core.errors import Refusal
 from conference.events.meetings import follows_rule, meetings_of
 from conference.events.models import Event
 from conference.extensions import db
@@ -31,11 +33,22 @@ COLUMNS = {
 }
 
 
-@dataclass
-class RowProblem:
-    line: int
-    code: str  # "missing_name", "invalid_email", "duplicate_in_file"
-    value: str = ""
+class RowProblem(Refusal):
+    """One bad row of an uploaded file: `line` is its line in the file, `value` what it held."""
+
+    messages = {
+        "missing_name": lambda p: _l("Row %(line)s: the name is missing.", line=p.line),
+        "invalid_email": lambda p: _l("Row %(line)s: “%(value)s” is not an e-mail address.", line=p.line,
+                                      value=p.value),
+        "duplicate_in_file": lambda p: _l("Row %(line)s: %(value)s is in the file twice.", line=p.line,
+                                          value=p.value),
+        "too_long": lambda p: _l("Row %(line)s: a value is too long.", line=p.line),
+    }
+
+    def __init__(self, line: int, code: str, value: str = ""):
+        super().__init__(code)
+        self.line = line
+        self.value = value
 
 
 @dataclass
@@ -46,12 +59,20 @@ class UploadResult:
     batch: str | None = None
 
 
-class UploadRefused(Exception):
-    """The file cannot be read as a list of invitees; `code` says why."""
+class UploadRefused(Refusal):
+    """The file cannot be read as a list of invitees; `code` says why, `problems` lists the bad rows."""
+
+    messages = {
+        "not_utf8": _l("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
+        "empty": _l("The file has no invitees."),
+        "missing_columns": _l("The first row must name the columns, with at least name and email."),
+        "too_many_rows": _l("The file has too many rows: at most 5,000 at a time."),
+        "unreadable": _l("The file cannot be read as CSV. Save it as “CSV UTF-8” and try again."),
+        "bad_rows": _l("Nobody was invited: correct the rows below and upload the file again."),
+    }
 
     def __init__(self, code: str, problems: list[RowProblem] | None = None):
-        super().__init__(code)
-        self.code = code
+        super().__init__(code, field="file")
         self.problems = problems or []
 
 
@@ -60,10 +81,7 @@ def token_of(invitation: Invitation) -> str:
 
 
 def by_token(token: str) -> Invitation | None:
-    found = db.session.scalar(select(Invitation).where(Invitation.token_hash == tokens.hash_token(token)))
-    if found is not None and tokens.token_matches(token, found.token_hash):
-        return found
-    return None
+    return tokens.by_token(Invitation, Invitation.token_hash, token)
 
 
 def existing_emails(event: Event) -> set[str]:
@@ -73,7 +91,7 @@ def existing_emails(event: Event) -> set[str]:
 def invite(event: Event, *, name: str, email: str, organisation_name: str = "", stakeholder_group: str = "",
            language: str = "sv", user_id: int | None = None, batch: str | None = None) -> Invitation:
     """Invite one person and queue the mail; an address already invited raises."""
-    if services.normalise_email(email) in existing_emails(event):
+    if normalise_email(email) in existing_emails(event):
         raise services.RegistrationError("already_invited")
     invitation = new_invitation(event, name=name, email=email, organisation_name=organisation_name,
                                 stakeholder_group=stakeholder_group, language=language, user_id=user_id, batch=batch)
@@ -83,7 +101,7 @@ def invite(event: Event, *, name: str, email: str, organisation_name: str = "", 
 
 def new_invitation(event: Event, *, name: str, email: str, organisation_name: str, stakeholder_group: str,
                    language: str, user_id: int | None, batch: str | None) -> Invitation:
-    normalised = services.normalise_email(email)
+    normalised = normalise_email(email)
     invitation = Invitation(event_id=event.id, event=event, name=name.strip(), email=email.strip(),
                             email_normalised=normalised, organisation_name=organisation_name.strip(),
                             stakeholder_group=stakeholder_group.strip(), language=language,
@@ -162,7 +180,7 @@ def check_rows(rows: list[dict]) -> list[RowProblem]:
         except EmailNotValidError:
             problems.append(RowProblem(row["line"], "invalid_email", row["email"]))
             continue
-        normalised = services.normalise_email(row["email"])
+        normalised = normalise_email(row["email"])
         if normalised in seen:
             problems.append(RowProblem(row["line"], "duplicate_in_file", row["email"]))
         seen.add(normalised)
@@ -184,7 +202,7 @@ def import_csv(event: Event, data: bytes, *, language: str, user_id: int | None)
     result = UploadResult(batch=secrets.token_hex(8))
     already = existing_emails(event)
     for row in rows:
-        if services.normalise_email(row["email"]) in already:
+        if normalise_email(row["email"]) in already:
             result.already_invited.append(row["email"])
             continue
         result.invited.append(invite(event, name=row["name"], email=row["email"],
@@ -225,7 +243,7 @@ def invite_to_series(series, *, name: str, email: str, organisation_name: str = 
     dates of their own go out as one invitation each. Either way each meeting keeps its own
     answer (and place), through its own link.
     """
-    normalised = services.normalise_email(email)
+    normalised = normalise_email(email)
     if db.session.scalar(select(SeriesInvitee.id).where(SeriesInvitee.series_id == series.id,
                                                         SeriesInvitee.email_normalised == normalised)):
         raise services.RegistrationError("already_invited")
@@ -259,7 +277,7 @@ def import_csv_to_series(series, data: bytes, *, language: str, user_id: int | N
     already = set(db.session.scalars(select(SeriesInvitee.email_normalised).where(SeriesInvitee.series_id == series.id)))
     result = UploadResult(batch=secrets.token_hex(8))
     for row in rows:
-        if services.normalise_email(row["email"]) in already:
+        if normalise_email(row["email"]) in already:
             result.already_invited.append(row["email"])
             continue
         invite_to_series(series, name=row["name"], email=row["email"], organisation_name=row.get("organisation", ""),

@@ -6,8 +6,6 @@ revokes every earlier link and ticket at once.
 
 import hmac
 
-from sqlalchemy import select
-
 from conference.core import tokens
 from conference.extensions import db
 from conference.registration.models import Registration
@@ -32,11 +30,7 @@ def give_new_secrets(registration: Registration) -> None:
 
 
 def by_manage_token(token: str) -> Registration | None:
-    found = db.session.scalar(select(Registration).where(Registration.manage_token_hash == tokens.hash_token(token)))
-    # the lookup is by hash; the comparison of what was asked for is constant-time all the same
-    if found is not None and tokens.token_matches(token, found.manage_token_hash):
-        return found
-    return None
+    return tokens.by_token(Registration, Registration.manage_token_hash, token)
 
 
 def agenda_token(registration: Registration) -> str:
@@ -45,7 +39,8 @@ def agenda_token(registration: Registration) -> str:
 
 def by_agenda_token(registration_id: int, token: str) -> Registration | None:
     found = db.session.get(Registration, registration_id)
-    if found is not None and hmac.compare_digest(agenda_token(found), token):
+    # compared as bytes: a made-up token with letters beyond ASCII is a mismatch, not an error
+    if found is not None and hmac.compare_digest(agenda_token(found).encode(), token.encode()):
         return found
     return None
 
@@ -54,4 +49,4 @@ def by_ticket_code(typed: str) -> Registration | None:
     code = tokens.normalise_ticket_code(typed)
     if len(code) != tokens.TICKET_LENGTH:
         return None
-    return db.session.scalar(select(Registration).where(Registration.ticket_code_hash == tokens.hash_token(code)))
+    return tokens.by_token(Registration, Registration.ticket_code_hash, code)

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from conference.calendars.itip import Recipient
+from conference.core.addresses import normalise_email
 from conference.events.meetings import follows_rule
 from conference.events.models import Event, Session
 from conference.extensions import db
@@ -28,7 +29,7 @@ def event_recipients(event: Event) -> list[Recipient]:
                                        Registration.state == RegistrationState.CONFIRMED))]
     people += [Recipient(i.name, i.email, i.language, "NEEDS-ACTION") for i in db.session.scalars(
         select(Invitation).where(Invitation.event_id == event.id, Invitation.state == InvitationState.INVITED))]
-    return [p for p in people if p.email.strip().lower() not in by_series]
+    return [p for p in people if normalise_email(p.email) not in by_series]
 
 
 def series_addresses(event: Event) -> set[str]:

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from conference.core.access import organiser_required
+from conference.core.forms import show_refusal
 from conference.events.loading import managed_meeting_series_or_abort
 from conference.events.meetings import follows_rule, meetings_of
 from conference.extensions import db
@@ -32,9 +33,9 @@ def invitations(series_id):
                 series, name=form.name.data, email=form.email.data,
                 organisation_name=form.organisation_name.data or "", stakeholder_group=form.stakeholder_group.data or "",
                 language=form.language.data, user_id=current_user.id)
-        except services.RegistrationError:
+        except services.RegistrationError as error:
             db.session.rollback()
-            form.email.errors.append(_("This address is invited already."))
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s was invited to the series.", name=form.name.data), "success")

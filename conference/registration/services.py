@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from conference.core import audit
+from conference.core.addresses import normalise_email
+from conference.core.errors import Refusal
 from conference.core.rows import insert_or_existing
-from conference.core.errors import RuleError
 from conference.calendars import itip
 from conference.events.models import Event, Organisation, OrganisationKind, RegistrationPolicy, Session
 from conference.events.services import RegistrationState as WindowState
@@ -26,8 +28,19 @@ from conference.registration.links import (agenda_token, by_agenda_token, by_man
 from conference.registration.recipients import attendee, picked_sessions
 from conference.registration.models import CheckIn, EventPlaces, Registration, RegistrationState, SessionChoice
 
-class RegistrationError(RuleError):
+class RegistrationError(Refusal):
     """A registration the rules refuse."""
+
+    messages = {
+        "closed": _l("Registration for this event has closed."),
+        "not_yet_open": _l("Registration for this event has not opened yet."),
+        "invitation_only": _l("This event is by invitation only. Use the link in your invitation."),
+        "no_longer_valid": _l("This registration is cancelled or has expired, and can no longer be changed."),
+        "already_answered": _l("You have already answered this invitation."),
+        "already_invited": _l("This address is invited already."),
+        "not_waiting": _l("That is no longer possible: the registration has changed meanwhile."),
+    }
+    fields = {"already_invited": "email"}
 
 
 @dataclass
@@ -43,10 +56,6 @@ class Applicant:
     accessibility_needs: str | None = None
     language: str = "sv"
     session_ids: list[int] = field(default_factory=list)  # where the event lets attendees pick sessions
-
-
-def normalise_email(address: str) -> str:
-    return address.strip().lower()
 
 
 # ---------------------------------------------------------------- personal links and tickets

@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from conference.calendars.responses import calendar_response
+from conference.core.forms import show_refusal
 from conference.core.timeutil import utcnow
 from conference.core.tokens import grouped
 from conference.events.loading import public_event_or_404
@@ -15,18 +16,6 @@ from conference.registration.mails import ics_for
 from conference.registration.models import InvitationState, RegistrationState
 
 bp = Blueprint("registration", __name__)
-
-ERRORS = {
-    "closed": lambda: _("Registration for this event has closed."),
-    "not_yet_open": lambda: _("Registration for this event has not opened yet."),
-    "invitation_only": lambda: _("This event is by invitation only. Use the link in your invitation."),
-    "no_longer_valid": lambda: _("This registration is cancelled or has expired, and can no longer be changed."),
-    "already_answered": lambda: _("You have already answered this invitation."),
-}
-
-
-def message_for(error) -> str:
-    return ERRORS[error.code]()
 
 
 def applicant_from(form, email: str) -> services.Applicant:
@@ -54,7 +43,7 @@ def register(slug):
     try:
         services.check_open(event, now)
     except services.RegistrationError as error:
-        return render_template("registration/closed.html", event=event, message=message_for(error)), 200
+        return render_template("registration/closed.html", event=event, message=str(error.message)), 200
     form = forms.prepare(forms.RegistrationForm(), event)
     if form.validate_on_submit():
         try:
@@ -62,7 +51,7 @@ def register(slug):
                               consent_version=current_app.config["PRIVACY_NOTICE_VERSION"])
         except services.RegistrationError as error:
             db.session.rollback()
-            flash(message_for(error), "error")
+            show_refusal(form, error)
         else:
             db.session.commit()
             return redirect(url_for(".registered", slug=slug))
@@ -84,7 +73,7 @@ def confirm(token):
         try:
             services.confirm_address(registration, utcnow())
         except services.RegistrationError as error:
-            flash(message_for(error), "error")
+            show_refusal(form, error)
         else:
             db.session.commit()
         return redirect(url_for(".manage", token=token))
@@ -109,7 +98,7 @@ def manage(token):
                 services.change_picks(registration, form.sessions.data)
         except services.RegistrationError as error:
             db.session.rollback()
-            flash(message_for(error), "error")
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Your details were saved."), "success")
@@ -183,7 +172,7 @@ def invitation(token):
                                               consent_version=current_app.config["PRIVACY_NOTICE_VERSION"])
         except services.RegistrationError as error:
             db.session.rollback()
-            flash(message_for(error), "error")
+            show_refusal(form, error)
         else:
             db.session.commit()
             return redirect(url_for(".manage", token=services.manage_token(registration)))
@@ -200,7 +189,7 @@ def decline(token):
         try:
             invitations.decline(invite, now=utcnow())
         except services.RegistrationError as error:
-            flash(message_for(error), "error")
+            show_refusal(None, error)
         else:
             db.session.commit()
     return redirect(url_for(".invitation", token=token))

@@ -4,11 +4,13 @@ from datetime import date, datetime, timedelta, timezone
 
 import feedparser
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from conference.consultation.comments.models import FeedbackAudience, FeedbackWindow, WrittenComment
 from conference.consultation.groups.models import InvitedGroup
 from conference.consultation.photos.models import Photo
+from conference.consultation.processes import services as processes
 from conference.consultation.processes.models import Document, NewsItem, Phase, PhaseKind, Process
 from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
 from conference.core.timeutil import utcnow
@@ -139,6 +141,17 @@ def test_next_years_cycle_moves_every_date_and_copies_no_personal_data(admin_cli
         db.session.commit()
     page = text_of(admin_client.get("/processes/dialog-med-civilsamhallet-2032"))
     assert "Tidigare omgångar" in page and "Etablering på arbetsmarknaden" in page
+
+
+def test_a_next_cycle_must_move_the_dates_forward(app, dialogue):
+    with app.test_request_context(), force_locale("sv"):
+        process = db.session.get(Process, dialogue)
+        with pytest.raises(processes.ProcessError) as refused:
+            processes.copy_cycle(process, title="Nästa", offset=timedelta(0), user_id=None)
+        assert (refused.value.code, refused.value.field) == ("offset_not_forward", "offset_days")
+        assert str(refused.value.message) == "Flytta datumen framåt minst en dag."
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(Process.id))) == 1
 
 
 def test_organisers_write_news_that_appears_on_the_page_and_in_the_feed(admin_client, client, app, dialogue):

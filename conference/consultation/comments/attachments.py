@@ -26,7 +26,9 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-from conference.core.errors import RuleError
+from flask_babel import lazy_gettext as _l
+
+from conference.core.errors import Refusal
 
 MAX_BYTES = 5 * 1024 * 1024
 PDF = "application/pdf"
@@ -42,8 +44,15 @@ MAX_UNPACKED = 200 * 1024 * 1024  # declared size of everything in the archive, 
 MAX_NAME = 120  # characters of the original file name kept for the download
 
 
-class AttachmentRefused(RuleError):
+class AttachmentRefused(Refusal):
     """The file is not one we take: "too_large", "empty" or "wrong_type"."""
+
+    messages = {
+        "too_large": _l("The file is larger than 5 MB. Send a smaller file, or split it in two."),
+        "empty": _l("The file is empty. Choose the file again."),
+        "wrong_type": _l("We take PDF, Word (DOCX) and OpenDocument (ODT) files only, and this file is none of them. "
+                         "Save it in one of these formats and choose it again."),
+    }
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,6 @@ AUDIENCE = {
     FeedbackAudience.PARTICIPANTS: _l("Participants only, through their personal links"),
     FeedbackAudience.ANYONE: _l("Anyone, through a public form on the meeting's page"),
 }
-ATTACHMENT_ERRORS = {
-    "too_large": _l("The file is larger than 5 MB. Send a smaller file, or split it in two."),
-    "empty": _l("The file is empty. Choose the file again."),
-    "wrong_type": _l("We take PDF, Word (DOCX) and OpenDocument (ODT) files only, and this file is none of them. "
-                     "Save it in one of these formats and choose it again."),
-}
 ACCEPTED_FILES = ",".join([".pdf", ".docx", ".odt", attachments.PDF, attachments.DOCX, attachments.ODT])
 
 
@@ -73,7 +67,7 @@ class AttachmentCheck:
         try:
             self.checked_attachment = attachments.check(data, field.data.filename)
         except attachments.AttachmentRefused as refused:
-            raise ValidationError(ATTACHMENT_ERRORS[refused.code]) from None
+            raise ValidationError(refused.message) from None
 
 
 class CommentForm(AttachmentCheck, FlaskForm):

@@ -15,6 +15,7 @@ from conference.consultation.comments.forms import SummaryForm, WindowForm
 from conference.consultation.comments.models import FeedbackAudience, WrittenComment
 from conference.core import audit
 from conference.core.access import organiser_required
+from conference.core.forms import show_refusal
 from conference.core.loading import one_or_404, owned_or_404
 from conference.core.spreadsheet import csv_download
 from conference.core.timeutil import local_naive, to_utc, utcnow
@@ -24,12 +25,6 @@ from conference.extensions import db
 bp = Blueprint("comments_manage", __name__)
 
 PAGE = "consultation/comments/manage.html"
-WINDOW_ERRORS = {
-    "closes_before_meeting_ends": lambda: _("The deadline must be after the meeting ends."),
-}
-SUMMARY_ERRORS = {
-    "summary_empty": lambda: _("Write the summary before you publish it."),
-}
 SUMMARY_SAVED = {
     "draft": lambda: _("The draft of the summary was saved. It is not public yet."),
     "published": lambda count: ngettext("The summary is published, and %(num)d participant will get it by e-mail.",
@@ -81,8 +76,7 @@ def feedback_window(slug):
                 user_id=current_user.id)
         except comments.FeedbackError as error:
             db.session.rollback()
-            field = getattr(form, error.field or "deadline_date")
-            field.errors = list(field.errors) + [WINDOW_ERRORS[error.code]()]
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The window for written comments is open.") if created
@@ -104,7 +98,7 @@ def feedback_summary(slug):
                                                     now=utcnow(), user_id=current_user.id)
         except comments.FeedbackError as error:
             db.session.rollback()
-            form.summary.errors = list(form.summary.errors) + [SUMMARY_ERRORS[error.code]()]
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(SUMMARY_SAVED["published"](mailed) if outcome == "published" else SUMMARY_SAVED[outcome](),

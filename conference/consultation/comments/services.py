@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from conference.consultation.comments.attachments import CheckedFile
 from conference.consultation.comments.models import FeedbackAudience, FeedbackWindow, WrittenComment
 from conference.core import audit
-from conference.core.errors import RuleError
+from conference.core.addresses import normalise_email
+from conference.core.errors import Refusal
 from conference.core.spreadsheet import csv_file, spreadsheet_time
 from conference.events.models import Event
 from conference.extensions import db
@@ -37,12 +38,19 @@ MAX_BODY = 10_000  # characters; a longer text goes in an attachment
 DEADLINE_MINUTE = timedelta(minutes=1)  # the typed deadline minute is the last one taken
 
 
-class FeedbackError(RuleError):
-    """A change the rules of written feedback refuse; `field` names the form field it is about, if any."""
+class FeedbackError(Refusal):
+    """A change the rules of written feedback refuse; `field` names the form field it is about, if any.
 
-    def __init__(self, code: str, field: str | None = None):
-        super().__init__(code)
-        self.field = field
+    A refusal without a field (participants_only, not_yet_open, closed, address_not_confirmed) is no
+    matter of what was typed: the comment page tells it in its own words, with the window's times.
+    """
+
+    messages = {
+        "closes_before_meeting_ends": _l("The deadline must be after the meeting ends."),
+        "summary_empty": _l("Write the summary before you publish it."),
+        "body_empty": _l("Write your comment."),
+        "body_too_long": _l("Write at most 10,000 characters; put a longer text in an attachment."),
+    }
 
 
 class Phase(enum.Enum):
@@ -178,10 +186,6 @@ def submit_comment(window: FeedbackWindow, commenter: Commenter, *, body: str, a
 def through_link(comment: WrittenComment) -> bool:
     """Sent through a registration or invitation link, whose mail proved the address; not the public form."""
     return comment.registration_id is not None or comment.invitation_id is not None
-
-
-def normalise_email(address: str) -> str:
-    return address.strip().lower()
 
 
 def comments_of(window: FeedbackWindow) -> list[WrittenComment]:

@@ -7,11 +7,11 @@ anyone. Whatever the way in, the window's times and audience are the service's t
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from conference.consultation.comments import services as comments
 from conference.consultation.comments.forms import CommentForm, PublicCommentForm
 from conference.consultation.uploads import allow_larger_posts
+from conference.core.forms import show_refusal
 from conference.core.timeutil import utcnow
 from conference.events.loading import public_event_or_404
 from conference.extensions import db, limiter
@@ -26,10 +26,6 @@ FORM = "consultation/comments/form.html"
 COMMENT_REQUEST_MAX_BYTES = 16 * 1024 * 1024
 allow_larger_posts(bp, dict.fromkeys(("comments.registration_feedback", "comments.invitation_feedback",
                                       "comments.public_feedback"), COMMENT_REQUEST_MAX_BYTES))
-FIELD_ERRORS = {
-    "body_empty": lambda: _("Write your comment."),
-    "body_too_long": lambda: _("Write at most 10,000 characters; put a longer text in an attachment."),
-}
 
 
 @bp.app_template_global()
@@ -73,8 +69,8 @@ def comment_page(event, window, form, *, commenter: comments.Commenter | None, s
                                     attachment=form.checked_attachment, now=now, public_form=public)
         except comments.FeedbackError as error:
             db.session.rollback()
-            if error.code in FIELD_ERRORS:
-                form.body.errors = list(form.body.errors) + [FIELD_ERRORS[error.code]()]
+            if error.field:
+                show_refusal(form, error)
             else:  # the deadline passed while the form was being checked
                 return render_template(FORM, event=event, window=window, refusal=error.code, form=None,
                                        kept_text=form.body.data or "", **context), 403

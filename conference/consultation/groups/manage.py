@@ -7,19 +7,13 @@ from conference.consultation.groups import services
 from conference.consultation.groups.forms import invited_group_form
 from conference.consultation.groups.models import InvitedGroup
 from conference.core.access import organiser_required
-from conference.core.forms import ConfirmForm
+from conference.core.forms import ConfirmForm, show_refusal
 from conference.core.loading import owned_or_404
 from conference.events.loading import managed_event_or_abort
 from conference.events.models import Organisation
 from conference.extensions import db
 
 bp = Blueprint("groups_manage", __name__)
-
-GROUP_ERRORS = {
-    "group_missing": lambda: _("Choose an organisation or type the name of a group."),
-    "group_twice": lambda: _("The meeting already has this group."),
-}
-
 
 @bp.route("/groups", methods=["GET", "POST"])
 @organiser_required
@@ -32,8 +26,7 @@ def invited_groups(slug):
             group = services.add_invited_group(event, name=form.name.data or "", organisation=organisation)
         except services.GroupError as error:
             db.session.rollback()
-            field = form.name if error.code == "group_twice" or organisation is None else form.organisation_id
-            field.errors = list(field.errors) + [GROUP_ERRORS[error.code]()]
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s was added to the invited groups.", name=group.name), "success")

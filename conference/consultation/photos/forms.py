@@ -9,17 +9,6 @@ from wtforms.validators import DataRequired, Email, Length, StopValidation, Vali
 from conference.core.forms import DeliverableAddress, stripped
 from conference.events.forms import paragraphs_text
 
-PHOTO_ERRORS = {
-    "too_large": _l("The file is too large: at most 8 MB."),
-    "not_image": _l("Choose a photo in JPEG, PNG or WebP format."),
-    "too_many_pixels": _l("The photo has too many pixels: at most 50 megapixels."),
-    "damaged": _l("The photo cannot be read. The file may be damaged; try saving it again."),
-    "already_taken_down": _l("The photo is already taken down."),
-    "request_pending": _l("Someone has asked for the photo to be taken down. Decide on the request first."),
-    "already_decided": _l("The request has already been decided."),
-}
-
-
 class EmailAddress(Email):
     """An address that is no address needs no further advice about its letters."""
 

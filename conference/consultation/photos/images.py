@@ -9,9 +9,10 @@ position, camera serial number, XMP or colour profile of the original survives.
 import io
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from conference.core.errors import RuleError
+from conference.core.errors import Refusal
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 50_000_000  # a 50-megapixel camera; more is a decompression bomb as far as we are concerned
@@ -20,12 +21,18 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 JPEG_QUALITY = 85
 
 
-class PhotoError(RuleError):
+class PhotoError(Refusal):
     """An upload or a change of a photo that the rules refuse; `field` names the form field it concerns."""
 
-    def __init__(self, code: str, field: str | None = None):
-        super().__init__(code)
-        self.field = field
+    messages = {
+        "too_large": _l("The file is too large: at most 8 MB."),
+        "not_image": _l("Choose a photo in JPEG, PNG or WebP format."),
+        "too_many_pixels": _l("The photo has too many pixels: at most 50 megapixels."),
+        "damaged": _l("The photo cannot be read. The file may be damaged; try saving it again."),
+        "already_taken_down": _l("The photo is already taken down."),
+        "request_pending": _l("Someone has asked for the photo to be taken down. Decide on the request first."),
+        "already_decided": _l("The request has already been decided."),
+    }
 
 
 @dataclass

@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from conference.consultation.photos import services as photos
-from conference.consultation.photos.forms import PHOTO_ERRORS, DecisionForm, PhotoTextForm, PhotoUploadForm
+from conference.consultation.photos.forms import DecisionForm, PhotoTextForm, PhotoUploadForm
 from conference.consultation.photos.images import MAX_BYTES, PhotoError
 from conference.consultation.photos.models import Photo, TakedownRequest
 from conference.consultation.uploads import allow_larger_posts
 from conference.core.access import organiser_required
-from conference.core.forms import ConfirmForm
+from conference.core.forms import ConfirmForm, show_refusal
 from conference.core.loading import get_or_404, owned_or_404
 from conference.core.timeutil import utcnow
 from conference.events.loading import managed_event_or_abort
@@ -22,15 +22,6 @@ bp = Blueprint("photos_manage", __name__)
 # the form, so the organiser reads why beside the field and keeps what was typed.
 UPLOAD_REQUEST_MAX_BYTES = 2 * MAX_BYTES
 allow_larger_posts(bp, {"photos_manage.photos": UPLOAD_REQUEST_MAX_BYTES})
-
-
-def show_error(form, error: PhotoError) -> None:
-    message = PHOTO_ERRORS.get(error.code, error.code)
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [message]
-    else:
-        flash(message, "error")
 
 
 def photo_of(event, photo_id: int) -> Photo:
@@ -69,7 +60,7 @@ def photos_page(slug):
                              user_id=current_user.id, now=utcnow())
         except PhotoError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The photo was added and is shown on the event's page."), "success")
@@ -119,7 +110,7 @@ def change_photo(slug, photo_id, action):
             message = _("The photo is shown on the event's page again.")
     except PhotoError as error:
         db.session.rollback()
-        flash(PHOTO_ERRORS.get(error.code, error.code), "error")
+        show_refusal(None, error)
     else:
         db.session.commit()
         flash(message, "success")
@@ -157,7 +148,7 @@ def decide_takedown(slug, request_id):
                       user_id=current_user.id, now=utcnow())
     except PhotoError as error:
         db.session.rollback()
-        flash(PHOTO_ERRORS.get(error.code, error.code), "error")
+        show_refusal(None, error)
     else:
         db.session.commit()
         flash(_("The photo was taken down, and %(name)s is told by e-mail.", name=takedown.name) if form.remove.data

@@ -13,10 +13,9 @@ from conference.consultation.access import organisers_of_every_event_only
 from conference.consultation.processes import forms, services
 from conference.consultation.processes.models import Document, NewsItem, Phase, PhaseKind, Process
 from conference.consultation.processes.services import ProcessError, ProcessText
-from conference.core.forms import ConfirmForm, options
+from conference.core.forms import ConfirmForm, options, show_refusal
 from conference.core.loading import get_or_404, owned_or_404
 from conference.core.timeutil import local_naive, to_utc, utcnow
-from conference.events.forms import PROGRAMME_ERRORS
 from conference.events.models import Event
 from conference.events.services import ProgrammeError
 from conference.extensions import db
@@ -27,15 +26,6 @@ bp.before_request(organisers_of_every_event_only)
 NEWS_TIMEZONE = "Europe/Stockholm"
 # what the remove route may take out of a process, by the word in its address
 REMOVABLE = {"phases": Phase, "documents": Document, "news": NewsItem, "meetings": Event}
-
-
-def show_error(form, error: ProgrammeError) -> None:
-    message = PROGRAMME_ERRORS.get(error.message, error.message)
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [message]
-    else:
-        flash(message, "error")
 
 
 @bp.route("/")
@@ -53,8 +43,8 @@ def process_form(process_id=None):
             saved = services.save_process(process, ProcessText(
                 title=form.title.data, slug=form.slug.data, summary=form.summary.data or "",
                 topics=form.topics.data or "", published=form.published.data))
-        except ProcessError:
-            form.slug.errors.append(_("Another process already has this address."))
+        except ProcessError as error:
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The process was saved."), "success")
@@ -97,7 +87,7 @@ def add_phase(process_id):
                                               title=form.title.data, starts_on=form.starts_on.data,
                                               ends_on=form.ends_on.data))
         except ProgrammeError as error:
-            show_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             return redirect(url_for(".overview", process_id=process.id) + "#phases")
@@ -160,9 +150,9 @@ def copy_cycle(process_id):
         try:
             copy = services.copy_cycle(process, title=form.title.data, offset=timedelta(days=form.offset_days.data),
                                        user_id=current_user.id)
-        except ProgrammeError as error:
+        except ProcessError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The next cycle was created as a draft, with its meetings unpublished."), "success")

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from conference.consultation.processes.models import Document, NewsItem, Phase, Process
 from conference.core import audit
-from conference.core.errors import RuleError
+from conference.core.errors import Refusal
 from conference.core.timeutil import local_naive, to_utc
 from conference.events.copying import copy_event
 from conference.events.models import Event
@@ -16,8 +17,14 @@ from conference.events.services import ProgrammeError, slug_taken, unique_slug
 from conference.extensions import db
 
 
-class ProcessError(RuleError):
-    """A change to a process that the rules refuse: "slug_taken" (another process has the address)."""
+class ProcessError(Refusal):
+    """A change to a process that the rules refuse."""
+
+    messages = {
+        "slug_taken": _l("Another process already has this address."),
+        "offset_not_forward": _l("Move the dates forward by at least one day."),
+    }
+    fields = {"slug_taken": "slug", "offset_not_forward": "offset_days"}
 
 
 @dataclass
@@ -142,7 +149,7 @@ def remove_from_process(process: Process, kind: str, item: Phase | Document | Ne
 def copy_cycle(source: Process, *, title: str, offset: timedelta, user_id: int | None) -> Process:
     """Next year's cycle: phases and meetings with every date moved; no personal data comes along."""
     if offset.total_seconds() <= 0:
-        raise ProgrammeError("offset_not_forward", "offset_days")
+        raise ProcessError("offset_not_forward")
     copy = Process(title=title.strip(), slug=unique_slug(Process, title), summary=source.summary,
                    timezone=source.timezone, previous_id=source.id, published=False)
     db.session.add(copy)

@@ -1,4 +1,4 @@
-"""Forms of agenda proposals, and the words for the rules' refusals."""
+"""Forms of agenda proposals."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -7,9 +7,8 @@ from wtforms import BooleanField, DateTimeLocalField, EmailField, SelectField, S
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from conference.consultation.proposals.models import ProposalOutcome
-from conference.consultation.proposals.services import OUTCOME, REASON_REQUIRED, ProposalError
+from conference.consultation.proposals.services import OUTCOME, REASON_REQUIRED
 from conference.core.forms import DeliverableAddress, options, stripped
-from conference.core.formatting import local_date
 from conference.events.forms import RealWallClockTime, organisation_choices, paragraphs_text
 
 
@@ -82,40 +81,3 @@ def prepare_feedback_form(form: FeedbackForm, targets) -> FeedbackForm:
     form.merged_into_id.choices = options([(0, _l("— none —"))] + [(p.id, f"{p.title} ({p.organisation_name})")
                                                                    for p in targets])
     return form
-
-
-def period(phase) -> str:
-    if phase.ends_on is None or phase.ends_on == phase.starts_on:
-        return _("on %(date)s", date=local_date(phase.starts_on, None, "long"))
-    return _("from %(start)s to %(end)s", start=local_date(phase.starts_on, None, "long"),
-             end=local_date(phase.ends_on, None, "long"))
-
-
-def message_for(error: ProposalError) -> str:
-    """The refusal in the reader's language."""
-    if error.code == "closed":
-        if error.phase is None:
-            return _("This process takes no agenda proposals.")
-        return _("Agenda proposals are accepted only %(period)s.", period=period(error.phase))
-    if error.code == "feedback_missing":
-        return _("Every proposal needs feedback before publication. Still without feedback: %(titles)s.",
-                 titles="; ".join(p.title for p in error.missing))
-    if error.code == "topic_lost":
-        return " ".join(_("With this answer, “%(topic)s” can no longer be the topic of %(meeting)s. Choose another "
-                          "topic for the meeting first, under “Follow-up dialogues' topics”.",
-                          topic=meeting.topic_proposal.title, meeting=meeting.title) for meeting in error.meetings)
-    return {
-        "answered_closed": lambda: _("The organisers have answered the proposals, so no more are taken."),
-        "withdrawn": lambda: _("The proposal has been withdrawn."),
-        "answered": lambda: _("The organisers have already answered the proposals, so this one can no longer be "
-                              "confirmed."),
-        "answered_withdraw": lambda: _("The organisers have already answered the proposals, so yours can no longer "
-                                       "be withdrawn here."),
-        "published": lambda: _("The feedback has been published and can no longer be changed."),
-        "mailed": lambda: _("The feedback was published and the proposers were mailed in the meantime, so the "
-                            "publication can no longer be changed."),
-        "merge_target": lambda: _("Choose another proposal: not this one, and not one that is merged itself."),
-        "merged_into_this": lambda: _("Other proposals are merged into this one, so it cannot be merged itself."),
-        "not_in_future": lambda: _("Choose a time ahead, or publish now."),
-        "not_a_topic": lambda: _("Choose a proposal that was taken up, or one others were merged into."),
-    }[error.code]()

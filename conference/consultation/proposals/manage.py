@@ -12,12 +12,11 @@ from conference.consultation.access import organisers_of_every_event_only
 from conference.consultation.processes import services as processes
 from conference.consultation.processes.models import Process
 from conference.consultation.proposals import services as proposals
-from conference.consultation.proposals.forms import (FeedbackForm, PublishForm, TopicForm, message_for,
-                                                     prepare_feedback_form)
+from conference.consultation.proposals.forms import FeedbackForm, PublishForm, TopicForm, prepare_feedback_form
 from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
 from conference.consultation.proposals.services import ProposalError
 from conference.core import audit
-from conference.core.forms import ConfirmForm, options
+from conference.core.forms import ConfirmForm, options, show_refusal
 from conference.core.formatting import local_datetime, zone_abbreviation
 from conference.core.loading import get_or_404, owned_or_404
 from conference.core.spreadsheet import csv_download, csv_file, spreadsheet_time
@@ -28,10 +27,6 @@ from conference.extensions import db
 
 bp = Blueprint("proposals_manage", __name__)
 bp.before_request(organisers_of_every_event_only)
-
-FIELD_ERRORS = {"merge_target": "merged_into_id", "merged_into_this": "merged_into_id", "topic_lost": "outcome"}
-# the publication went out meanwhile: not a matter of what was typed
-CONFLICTS = {"published", "mailed"}
 
 
 def feedback_form(proposal: AgendaProposal, *, submitted: bool = False) -> FeedbackForm:
@@ -110,11 +105,7 @@ def proposal_feedback(process_id, proposal_id):
                                     merged_into=target, now=utcnow(), user_id=current_user.id)
         except ProposalError as error:
             db.session.rollback()
-            field = FIELD_ERRORS.get(error.code)
-            if field:
-                form[field].errors = list(form[field].errors) + [message_for(error)]
-            else:
-                flash(message_for(error), "error")
+            if not show_refusal(form, error):  # the publication or the proposal changed meanwhile
                 status = 409
         else:
             db.session.commit()
@@ -134,10 +125,8 @@ def schedule_feedback(process_id):
             proposals.schedule_publication(process, at, now=utcnow(), user_id=current_user.id)
         except ProposalError as error:
             db.session.rollback()
-            if error.code in CONFLICTS:
-                flash(message_for(error), "error")
+            if not show_refusal(form, error):  # the publication went out meanwhile
                 return render_proposals(process, status=409)
-            form.publish_at.errors = list(form.publish_at.errors) + [message_for(error)]
         else:
             db.session.commit()
             flash(_("All feedback will be published on %(when)s, and the proposers mailed then.",
@@ -156,7 +145,7 @@ def publish_feedback_now(process_id):
         mailed = proposals.publish_now(process, now=utcnow(), user_id=current_user.id)
     except ProposalError as error:
         db.session.rollback()
-        flash(message_for(error), "error")
+        show_refusal(None, error)
         return render_proposals(process, status=409)
     db.session.commit()
     flash(ngettext("All feedback is published. The e-mail to %(num)d proposer is on its way.",
@@ -173,7 +162,7 @@ def cancel_feedback_publication(process_id):
         proposals.cancel_publication(process, now=utcnow(), user_id=current_user.id)
     except ProposalError as error:
         db.session.rollback()
-        flash(message_for(error), "error")
+        show_refusal(None, error)
         return render_proposals(process, status=409)
     db.session.commit()
     flash(_("The scheduled publication is cancelled. Nothing has been published."), "success")
@@ -203,7 +192,7 @@ def meeting_topic(process_id, event_id):
             proposals.set_topic(event, process, form.topic_id.data or None, user_id=current_user.id)
         except ProposalError as error:
             db.session.rollback()
-            form.topic_id.errors = list(form.topic_id.errors) + [message_for(error)]
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The topic of %(meeting)s was saved.", meeting=event.title), "success")

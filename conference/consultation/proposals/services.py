@@ -35,7 +35,9 @@ from sqlalchemy import func, select, update
 from conference.consultation.processes.models import Phase, PhaseKind, Process
 from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
 from conference.core import audit, tokens
-from conference.core.errors import RuleError
+from conference.core.addresses import normalise_email
+from conference.core.errors import Refusal
+from conference.core.formatting import local_date
 from conference.core.timeutil import UTC
 from conference.events.models import Event, Organisation
 from conference.extensions import db
@@ -64,7 +66,22 @@ def outcome_text(proposal: AgendaProposal) -> str:
     return str(OUTCOME[proposal.outcome]) if proposal.outcome else ""
 
 
-class ProposalError(RuleError):
+def period(phase: Phase) -> str:
+    """When a phase runs, in the reader's language: "on 1 June 2031", "from ... to ..."."""
+    if phase.ends_on is None or phase.ends_on == phase.starts_on:
+        return gettext("on %(date)s", date=local_date(phase.starts_on, None, "long"))
+    return gettext("from %(start)s to %(end)s", start=local_date(phase.starts_on, None, "long"),
+                   end=local_date(phase.ends_on, None, "long"))
+
+
+def closed_message(error: "ProposalError") -> str:
+    """Why the form is closed: when proposals are taken, if ever."""
+    if error.phase is None:
+        return gettext("This process takes no agenda proposals.")
+    return gettext("Agenda proposals are accepted only %(period)s.", period=period(error.phase))
+
+
+class ProposalError(Refusal):
     """A change to a proposal, its feedback or their publication that the rules refuse.
 
     Codes: closed (outside the proposal phase; `phase` names the phase to tell of, if any),
@@ -76,6 +93,33 @@ class ProposalError(RuleError):
     proposals without feedback), not_in_future, not_a_topic, topic_lost (the answer would take the
     topic from the `meetings` listed).
     """
+
+    messages = {
+        "closed": closed_message,
+        "answered_closed": _l("The organisers have answered the proposals, so no more are taken."),
+        "withdrawn": _l("The proposal has been withdrawn."),
+        "answered": _l("The organisers have already answered the proposals, so this one can no longer be "
+                       "confirmed."),
+        "answered_withdraw": _l("The organisers have already answered the proposals, so yours can no longer be "
+                                "withdrawn here."),
+        "published": _l("The feedback has been published and can no longer be changed."),
+        "mailed": _l("The feedback was published and the proposers were mailed in the meantime, so the "
+                     "publication can no longer be changed."),
+        "merge_target": _l("Choose another proposal: not this one, and not one that is merged itself."),
+        "merged_into_this": _l("Other proposals are merged into this one, so it cannot be merged itself."),
+        "feedback_missing": lambda error: gettext(
+            "Every proposal needs feedback before publication. Still without feedback: %(titles)s.",
+            titles="; ".join(p.title for p in error.missing)),
+        "not_in_future": _l("Choose a time ahead, or publish now."),
+        "not_a_topic": _l("Choose a proposal that was taken up, or one others were merged into."),
+        "topic_lost": lambda error: " ".join(gettext(
+            "With this answer, “%(topic)s” can no longer be the topic of %(meeting)s. Choose another topic for "
+            "the meeting first, under “Follow-up dialogues' topics”.",
+            topic=meeting.topic_proposal.title, meeting=meeting.title) for meeting in error.meetings),
+    }
+    # a conflict with the publication (published, mailed, withdrawn) is no matter of a field: told at the top
+    fields = {"merge_target": "merged_into_id", "merged_into_this": "merged_into_id", "topic_lost": "outcome",
+              "feedback_missing": "publish_at", "not_in_future": "publish_at", "not_a_topic": "topic_id"}
 
     def __init__(self, code: str, *, phase: Phase | None = None, missing: list[AgendaProposal] | None = None,
                  meetings: list[Event] | None = None):
@@ -96,10 +140,6 @@ class Proposal:
     organisation: Organisation | None = None
     organisation_name: str = ""
     language: str = "sv"
-
-
-def normalise_email(address: str) -> str:
-    return address.strip().lower()
 
 
 # ---------------------------------------------------------------- the proposal phase
@@ -161,10 +201,7 @@ def token_of(proposal: AgendaProposal) -> str:
 
 
 def by_token(token: str) -> AgendaProposal | None:
-    found = db.session.scalar(select(AgendaProposal).where(AgendaProposal.token_hash == tokens.hash_token(token)))
-    if found is not None and tokens.token_matches(token, found.token_hash):
-        return found
-    return None
+    return tokens.by_token(AgendaProposal, AgendaProposal.token_hash, token)
 
 
 def give_new_secret(proposal: AgendaProposal) -> None:

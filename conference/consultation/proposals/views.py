@@ -11,9 +11,10 @@ from flask_wtf import FlaskForm
 from conference.consultation.processes import services as processes
 from conference.consultation.processes.models import Phase, Process
 from conference.consultation.proposals import services as proposals
-from conference.consultation.proposals.forms import ProposalForm, message_for, period, proposal_form
+from conference.consultation.proposals.forms import ProposalForm, proposal_form
 from conference.consultation.proposals.models import AgendaProposal
-from conference.consultation.proposals.services import ProposalError
+from conference.consultation.proposals.services import ProposalError, period
+from conference.core.forms import show_refusal
 from conference.core.loading import one_or_404
 from conference.core.timeutil import utcnow
 from conference.events.models import Organisation
@@ -75,7 +76,7 @@ def proposal_or_invalid(token: str) -> AgendaProposal:
 def closed(process: Process, error: ProposalError, form: ProposalForm | None = None):
     """The form is closed; whoever was typing when it closed gets their text back to copy, and a 409."""
     typed = {"title": form.title.data or "", "description": form.description.data or ""} if form else None
-    return render_template("consultation/proposals/closed.html", process=process, message=message_for(error),
+    return render_template("consultation/proposals/closed.html", process=process, message=str(error.message),
                            typed=typed), 409 if request.method == "POST" else 200
 
 
@@ -134,7 +135,7 @@ def confirm_proposal(token):
             confirmed = proposals.confirm(found, utcnow())
         except ProposalError as error:
             db.session.rollback()
-            flash(message_for(error), "error")
+            show_refusal(form, error)
         else:
             db.session.commit()
             if confirmed:
@@ -156,7 +157,7 @@ def withdraw_proposal(token):
             withdrawn = proposals.withdraw(found, utcnow())
         except ProposalError as error:
             db.session.rollback()
-            flash(message_for(error), "error")
+            show_refusal(form, error)
         else:
             db.session.commit()
             if withdrawn:

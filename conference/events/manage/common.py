@@ -1,4 +1,4 @@
-"""What the organiser pages share: showing a refusal, a form page, a confirmed deletion, a guard."""
+"""What the organiser pages share: a form page, a confirmed deletion, a guard."""
 
 from flask import Response, abort, flash, redirect, render_template
 from flask_babel import gettext as _
@@ -15,16 +15,6 @@ def guard_shared_entry(usage: services.Usage) -> None:
     foreign = [e for e in services.events_affected(usage) if not can_manage_event(current_user, e)]
     if foreign:
         abort(Response(render_template("manage/not_yours.html", count=len(foreign)), 403))
-
-
-def show_error(form, error: services.ProgrammeError) -> None:
-    """The refusal beside the field it names, or as a message at the top."""
-    message = forms.PROGRAMME_ERRORS.get(error.message, error.message)
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [message]
-    else:
-        flash(message, "error")
 
 
 def render_form(template: str, form, **context):

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from conference.core.access import organiser_required
+from conference.core.forms import show_refusal
 from conference.core.hooks import flash_notices
 from conference.core.loading import get_or_404
 from conference.core.timeutil import local_naive, to_utc, utcnow
@@ -12,7 +13,7 @@ from conference.events import forms, services
 from conference.events.forms import organisation_choices, series_choices
 from conference.events.loading import managed_event_or_abort
 from conference.events.manage import bp
-from conference.events.manage.common import confirm_delete, render_form, show_error
+from conference.events.manage.common import confirm_delete, render_form
 from conference.events.models import Event, EventFormat, EventKind, Organisation, OrganiserRole, RegistrationPolicy
 from conference.extensions import db
 
@@ -77,7 +78,7 @@ def new_event():
                 notices = services.save_event(event, created=True, now=utcnow(), creator=current_user)
             except services.ProgrammeError as error:
                 db.session.rollback()
-                show_error(form, error)
+                show_refusal(form, error)
             else:
                 db.session.commit()
                 flash(_("The event was created."), "success")
@@ -111,7 +112,7 @@ def edit_event(slug):
                 notices = services.save_event(event, created=False, now=utcnow())
             except services.ProgrammeError as error:
                 db.session.rollback()
-                show_error(form, error)
+                show_refusal(form, error)
             else:
                 db.session.commit()
                 flash(_("The event was saved."), "success")
@@ -176,7 +177,7 @@ def link_organisation(slug):
             services.link_organisation(event, organisation, OrganiserRole(form.role.data))
         except services.ProgrammeError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s was added to the event.", name=organisation.name), "success")
@@ -193,7 +194,7 @@ def unlink_organisation(slug, link_id):
         try:
             services.unlink_organisation(event, link_id)
         except services.ProgrammeError as error:
-            flash(forms.PROGRAMME_ERRORS.get(error.message, error.message), "error")
+            show_refusal(None, error)
         else:
             db.session.commit()
             flash(_("The organisation was removed from the event."), "success")

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from conference.core.access import organiser_required
-from conference.core.forms import options
+from conference.core.forms import options, show_refusal
 from conference.core.loading import get_or_404
 from conference.core.hooks import flash_notices
 from conference.core.timeutil import local_naive, to_utc, utcnow
@@ -14,7 +14,7 @@ from conference.events import forms, services
 from conference.events.forms import person_choices
 from conference.events.loading import managed_event_or_abort, owned_or_404
 from conference.events.manage import bp
-from conference.events.manage.common import confirm_delete, render_form, show_error
+from conference.events.manage.common import confirm_delete, render_form
 from conference.events.models import Event, Person, Session, SessionKind, SpeakerRole, Stage
 from conference.extensions import db
 
@@ -33,7 +33,7 @@ def stage_form(slug, stage_id=None):
             services.save_stage(event, stage, form.name.data)
         except services.ProgrammeError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The stage was saved."), "success")
@@ -95,7 +95,7 @@ def session_form(slug, session_id=None):
                 notices = services.save_session(target, event, created=created, now=utcnow())
             except services.ProgrammeError as error:
                 db.session.rollback()
-                show_error(form, error)
+                show_refusal(form, error)
             else:
                 db.session.commit()
                 flash(_("The session was saved."), "success")
@@ -136,7 +136,7 @@ def add_speaker(slug, session_id):
             services.add_speaker(session, person, SpeakerRole(form.role.data))
         except services.ProgrammeError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s was added to the session.", name=person.name), "success")
@@ -160,7 +160,7 @@ def change_speaker(slug, session_id, link_id, action):
         else:
             services.move_speaker(session, link_id, -1 if action == "up" else 1)
     except services.ProgrammeError as error:
-        flash(forms.PROGRAMME_ERRORS.get(error.message, error.message), "error")
+        show_refusal(None, error)
     else:
         db.session.commit()
     return redirect(url_for(".session_form", slug=slug, session_id=session.id) + "#speakers")

@@ -12,13 +12,13 @@ from flask_login import current_user
 
 from conference.core import loading
 from conference.core.access import organiser_required
-from conference.core.forms import options
+from conference.core.forms import options, show_refusal
 from conference.core.loading import get_or_404
 from conference.core.timeutil import utcnow
 from conference.events import forms, meetings, register, services
 from conference.events.forms import organisation_choices
 from conference.events.manage import bp
-from conference.events.manage.common import confirm_delete, guard_shared_entry, render_form, show_error
+from conference.events.manage.common import confirm_delete, guard_shared_entry, render_form
 from conference.events.models import (Appointment, EventFormat, EventKind, EventSeries, Organisation,
                                       OrganisationKind, Person)
 from conference.extensions import db
@@ -46,7 +46,7 @@ def series_form(series_id=None):
                                  description=form.description.data or "")
         except services.ProgrammeError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The series was saved."), "success")
@@ -76,7 +76,7 @@ def new_meeting_series():
                 series = meetings.create_series(plan, days, interval_weeks=interval_weeks, creator=current_user)
             except services.ProgrammeError as error:
                 db.session.rollback()
-                show_error(form, error)
+                show_refusal(form, error)
             else:
                 db.session.commit()
                 flash(_("The series and its meetings were created. Now invite the participants."), "success")
@@ -140,7 +140,7 @@ def add_appointment(person_id):
                                      valid_from=form.valid_from.data, valid_to=form.valid_to.data)
         except services.ProgrammeError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The appointment was added."), "success")
@@ -201,7 +201,7 @@ def organisation_form(organisation_id=None):
                 max_logo_bytes=current_app.config["LOGO_MAX_BYTES"], now=utcnow())
         except services.ProgrammeError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s was saved.", name=saved.name), "success")

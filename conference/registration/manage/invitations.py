@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from conference.core.access import organiser_required
+from conference.core.forms import show_refusal
 from conference.core.loading import owned_or_404
 from conference.events.loading import managed_event_or_abort
 from conference.extensions import db
@@ -13,21 +14,6 @@ from conference.outbox.models import OutboxMessage, OutboxState
 from conference.registration import forms, listing, services
 from conference.registration import invitations as invites
 from conference.registration.manage import bp
-
-UPLOAD_MESSAGES = {
-    "not_utf8": lambda: _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
-    "empty": lambda: _("The file has no invitees."),
-    "missing_columns": lambda: _("The first row must name the columns, with at least name and email."),
-    "too_many_rows": lambda: _("The file has too many rows: at most 5,000 at a time."),
-    "unreadable": lambda: _("The file cannot be read as CSV. Save it as “CSV UTF-8” and try again."),
-    "bad_rows": lambda: _("Nobody was invited: correct the rows below and upload the file again."),
-}
-ROW_PROBLEMS = {
-    "missing_name": lambda p: _("Row %(line)s: the name is missing.", line=p.line),
-    "invalid_email": lambda p: _("Row %(line)s: “%(value)s” is not an e-mail address.", line=p.line, value=p.value),
-    "duplicate_in_file": lambda p: _("Row %(line)s: %(value)s is in the file twice.", line=p.line, value=p.value),
-    "too_long": lambda p: _("Row %(line)s: a value is too long.", line=p.line),
-}
 
 
 @bp.route("/invitations/", methods=["GET", "POST"])
@@ -41,9 +27,9 @@ def invitation_list(slug):
                            organisation_name=form.organisation_name.data or "",
                            stakeholder_group=form.stakeholder_group.data or "", language=form.language.data,
                            user_id=current_user.id)
-        except services.RegistrationError:
+        except services.RegistrationError as error:
             db.session.rollback()
-            form.email.errors.append(_("This address is invited already."))
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s was invited.", name=form.name.data), "success")
@@ -53,8 +39,8 @@ def invitation_list(slug):
 
 def explain_refusal(upload, refused) -> list[str]:
     """The file's error beside the file field; each bad row's problem in a list under it."""
-    upload.file.errors = [UPLOAD_MESSAGES[refused.code]()]
-    return [ROW_PROBLEMS[p.code](p) for p in refused.problems]
+    show_refusal(upload, refused)
+    return [str(problem.message) for problem in refused.problems]
 
 
 def render_invitations(event, *, form, upload, problems=(), status=None):

@@ -13,28 +13,36 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as sqlalchemy_event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-# Tables, reactions and jobs register themselves when their modules are imported: every table
+# Tables, reactions, jobs and tabs register themselves when their modules are imported: every table
 # must be in the metadata before migrations compare it, every reaction subscribed before a
-# request changes anything, and every job known to the worker.
+# request changes anything, every job known to the worker, and every tab of an event's organiser
+# pages in the shell before a page draws them.
 import conference.calendars.models  # noqa: F401
 import conference.consultation.comments.models  # noqa: F401
 import conference.consultation.comments.reactions  # noqa: F401
+import conference.consultation.comments.tabs  # noqa: F401
 import conference.consultation.groups.models  # noqa: F401
 import conference.consultation.groups.reactions  # noqa: F401
+import conference.consultation.groups.tabs  # noqa: F401
 import conference.consultation.photos.models  # noqa: F401
+import conference.consultation.photos.tabs  # noqa: F401
 import conference.consultation.processes.models  # noqa: F401
 import conference.consultation.proposals.jobs  # noqa: F401
 import conference.consultation.proposals.models  # noqa: F401
 import conference.core.jobs  # noqa: F401
 import conference.events.models  # noqa: F401
+import conference.events.tabs  # noqa: F401
 import conference.outbox.jobs  # noqa: F401
 import conference.outbox.models  # noqa: F401
+import conference.outbox.tabs  # noqa: F401
 import conference.press.jobs  # noqa: F401
 import conference.press.models  # noqa: F401
 import conference.press.reactions  # noqa: F401
+import conference.press.tabs  # noqa: F401
 import conference.registration.jobs  # noqa: F401
 import conference.registration.models  # noqa: F401
 import conference.registration.reactions  # noqa: F401
+import conference.registration.tabs  # noqa: F401
 from conference import config as app_config
 from conference.accounts.manage import bp as admin_bp
 from conference.calendars.views import bp as calendars_bp
@@ -53,6 +61,7 @@ from conference.core import formatting
 from conference.core.access import can_manage_event, is_organiser, organises_all_events
 from conference.core.i18n import LANGUAGE_NAMES, select_locale
 from conference.core.models import User
+from conference.core.shell import tabs_for
 from conference.core.views import bp as core_bp
 from conference.core.views import register_error_pages
 from conference.events import labels
@@ -60,6 +69,7 @@ from conference.events.api import bp as api_bp
 from conference.events.manage import bp as manage_bp
 from conference.events.views import bp as events_bp
 from conference.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from conference.outbox.manage import bp as outbox_manage_bp
 from conference.press import labels as press_labels
 from conference.press.admin import bp as youtube_admin_bp
 from conference.press.manage import bp as press_manage_bp
@@ -152,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(series_invitations_bp, url_prefix="/manage/series")
     app.register_blueprint(registration_manage_bp, url_prefix="/manage/events/<slug>")
+    app.register_blueprint(outbox_manage_bp, url_prefix="/manage/events/<slug>")
     app.register_blueprint(press_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(processes_bp)
@@ -187,6 +198,7 @@ def _register_template_helpers(app: Flask) -> None:
             "is_organiser": is_organiser,
             "can_manage_event": can_manage_event,
             "organises_all_events": organises_all_events,
+            "event_tabs": tabs_for,
         }
 
     @app.after_request

@@ -34,7 +34,9 @@ def test_public_pages_have_no_wcag_violations(page, published_event, path):
 
 @pytest.mark.parametrize("path", ["/manage/", "/manage/events/new", "/manage/events/forum/",
                                   "/manage/events/forum/edit", "session", "/manage/organisations/new",
-                                  "/manage/people/", "/manage/events/forum/delete"])
+                                  "/manage/people/", "/manage/events/forum/delete",
+                                  "/manage/events/forum/registrations/", "/manage/events/forum/outbox/",
+                                  "/manage/events/forum/press/stream"])
 def test_organiser_pages_have_no_wcag_violations(page, published_event, organiser, path):
     path = {"session": f"/manage/events/forum/sessions/{published_event['session']}/edit"}.get(path, path)
     log_in(page, *organiser)
@@ -150,3 +152,19 @@ def test_the_process_pages_have_no_wcag_violations(page, app, admin):
     log_in(page, "admin@example.org", f.PASSWORD)
     page.goto(f"/manage/processes/{process_id}/")
     assert axe_violations(page) == []
+    page.goto(f"/manage/processes/{process_id}/proposals")
+    assert axe_violations(page) == []
+
+
+def test_the_organiser_reaches_an_event_tab_with_the_keyboard_and_it_is_marked_current(page, published_event,
+                                                                                       organiser):
+    log_in(page, *organiser)
+    page.goto("/manage/events/forum/")
+    tabs = page.get_by_role("navigation", name="Evenemang")
+    expect(tabs.get_by_role("link", name="Program och uppgifter")).to_have_attribute("aria-current", "page")
+    tabs.get_by_role("link", name="Utgående e-post").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Utgående e-post: Integrationsforum 2031")
+    expect(tabs.get_by_role("link", name="Utgående e-post")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("navigation", name="Arrangörsmeny").get_by_role("link", name="Evenemang")) \
+        .to_have_attribute("aria-current", "page")

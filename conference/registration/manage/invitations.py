@@ -1,16 +1,15 @@
-"""Organiser pages of invitations: one person, or a file of them; and the mail that carries them."""
+"""Organiser pages of invitations: one person, or a file of them. The mail that carries them is the
+outbox's page (outbox.manage), where an upload leads."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from conference.core.access import organiser_required
 from conference.core.forms import show_refusal
-from conference.core.loading import owned_or_404
 from conference.events.loading import managed_event_or_abort
 from conference.extensions import db
 from conference.outbox import services as outbox
-from conference.outbox.models import OutboxMessage, OutboxState
 from conference.registration import forms, listing, services
 from conference.registration import invitations as invites
 from conference.registration.manage import bp
@@ -69,35 +68,7 @@ def upload_invitations(slug):
             flash(_("%(count)s invitations are on their way.", count=len(result.invited)), "success")
             if result.already_invited:
                 flash(_("Already invited, so skipped: %(emails)s", emails=", ".join(result.already_invited)), "info")
-            return redirect(url_for(".outbox_state", slug=slug, batch=result.batch))
+            return redirect(url_for("outbox_manage.outbox_state", slug=slug, batch=result.batch))
     return render_invitations(event, form=forms.InvitationForm(prefix="one", formdata=None), upload=upload,
                               problems=problems, status=422)
 
-
-# ---------------------------------------------------------------- outgoing mail
-
-@bp.route("/outbox/")
-@organiser_required
-def outbox_state(slug):
-    event = managed_event_or_abort(slug)
-    batch = request.args.get("batch") or None
-    counts = outbox.state_counts(event.id, batch)
-    waiting = counts[OutboxState.QUEUED] + counts[OutboxState.SENDING]
-    return render_template("registration/manage/outbox.html", event=event, counts=counts,
-                           failed=listing.failed_messages(event), batch=batch, waiting=waiting,
-                           total=sum(counts.values()), confirm=forms.FlaskForm(), outbox_states=OutboxState,
-                           refresh=bool(batch and waiting))
-
-
-@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
-@organiser_required
-def retry_message(slug, message_id):
-    event = managed_event_or_abort(slug)
-    row = owned_or_404(OutboxMessage, message_id, owner_column="event_id", owner_id=event.id)
-    if row.state is not OutboxState.FAILED:
-        abort(404)  # only a failed message is sent again
-    if forms.FlaskForm().validate_on_submit():
-        outbox.retry(row)
-        db.session.commit()
-        flash(_("The message will be sent again."), "success")
-    return redirect(url_for(".outbox_state", slug=slug))

@@ -60,9 +60,11 @@ test: $(VENV)/.installed-test system-packages node_modules/.package-lock.json ve
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-# Defects the tests may not reach (undefined names, tests that shadow each other, ...); rules in pyproject.toml.
+# Defects the tests may not reach (undefined names, tests that shadow each other, ...), and the order of the
+# packages: features import only downward and never another feature's pages. Rules in pyproject.toml.
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check conference tests migrations wsgi.py
+	$(BIN)/lint-imports
 
 test-sqlite:
 	$(BIN)/pytest -m "not postgres"

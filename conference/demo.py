@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from conference.consultation.comments.models import FeedbackAudience, FeedbackWindow, WrittenComment
 from conference.consultation.groups.models import InvitedGroup
-from conference.consultation.processes.models import NewsItem, Phase, PhaseKind, Process
+from conference.consultation.processes.models import NewsItem, Phase, PhaseKind, Process, ProcessMeeting
 from conference.consultation.proposals import services as proposals
-from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
+from conference.consultation.proposals.models import AgendaProposal, MeetingTopic, ProposalOutcome
 from conference.core import tokens
 from conference.core.models import User
 from conference.core.timeutil import utcnow
@@ -356,7 +356,7 @@ def _demo_process(meetings: list[Event], orgs, today: date) -> None:
                  published_at=datetime.combine(today - timedelta(days=7), time(9), tzinfo=STOCKHOLM)),
     ])
     for meeting in meetings:
-        meeting.process_id = process.id
+        meeting.process_meeting = ProcessMeeting(process=process)
         meeting.invited_groups = [InvitedGroup(name=orgs["ngo"].name, organisation_id=orgs["ngo"].id),
                                   InvitedGroup(name="Det civila samhällets organisationer inom integration")]
     samrad = meetings[0]
@@ -414,7 +414,8 @@ def _demo_last_cycle(orgs, today: date):
         summary="Förra årets samråd.", kind=EventKind.CONSULTATION, format=EventFormat.DIGITAL,
         timezone="Europe/Stockholm", starts_at=at(samrad_day, "10:00"), ends_at=at(samrad_day, "12:00"),
         contact_name="Samordnare", contact_email="samrad@example.org",
-        registration_policy=RegistrationPolicy.INVITATION_ONLY, capacity=60, published=True, process_id=process.id)
+        registration_policy=RegistrationPolicy.INVITATION_ONLY, capacity=60, published=True)
+    samrad.process_meeting = ProcessMeeting(process=process)
     samrad.invited_groups = [InvitedGroup(name="Det civila samhällets organisationer inom integration")]
     window = FeedbackWindow(closes_at=at(samrad_day + timedelta(days=14), "23:59"),
                             audience=FeedbackAudience.ANYONE,
@@ -434,8 +435,9 @@ def _demo_last_cycle(orgs, today: date):
         summary="Fördjupning av en fråga från samrådet.", kind=EventKind.FOLLOW_UP_DIALOGUE,
         format=EventFormat.DIGITAL, timezone="Europe/Stockholm", starts_at=at(sakrad_day, "14:00"),
         ends_at=at(sakrad_day, "16:00"), contact_name="Samordnare", contact_email="samrad@example.org",
-        registration_policy=RegistrationPolicy.INVITATION_ONLY, capacity=30, published=True, process_id=process.id,
-        topic_proposal_id=proposed["work"].id)
+        registration_policy=RegistrationPolicy.INVITATION_ONLY, capacity=30, published=True)
+    sakrad.process_meeting = ProcessMeeting(process=process)
+    sakrad.process_meeting.topic = MeetingTopic(proposal=proposed["work"])
     db.session.add_all([samrad, sakrad])
     link(samrad, orgs["ministry"], OrganiserRole.HOST, 0)
     link(sakrad, orgs["ministry"], OrganiserRole.HOST, 0)

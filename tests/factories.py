@@ -3,6 +3,10 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
+from conference.consultation.processes.models import ProcessMeeting
+from conference.consultation.proposals.models import MeetingTopic
 from conference.core.models import Grant, Role, User
 from conference.events.models import (Appointment, Event, EventFormat, EventKind, EventOrganisation, Organisation,
                                       OrganisationKind, OrganiserRole, Person, RegistrationPolicy, Session,
@@ -39,6 +43,7 @@ def event(slug: str = "forum", *, title: str | None = None, starts_at: datetime 
           hours: int = 7, published: bool = True, **fields) -> Event:
     starts_at = starts_at or local(2030, 11, 26, 9)
     stream = {key: fields.pop(key) for key in STREAM_FIELDS if key in fields}
+    process_id, topic_proposal_id = fields.pop("process_id", None), fields.pop("topic_proposal_id", None)
     e = Event(slug=slug, title=title or slug.replace("-", " ").title(), kind=fields.pop("kind", EventKind.CONFERENCE),
               format=fields.pop("format", EventFormat.DIGITAL), timezone=fields.pop("timezone", "Europe/Stockholm"),
               starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), published=published,
@@ -47,7 +52,27 @@ def event(slug: str = "forum", *, title: str | None = None, starts_at: datetime 
     db.session.flush()
     if stream:
         stream_settings(e, **stream)
+    if process_id is not None:
+        meeting_of(e, process_id, topic_proposal_id)
     return e
+
+
+def meeting_of(e: Event, process_id: int, topic_proposal_id: int | None = None) -> ProcessMeeting:
+    """Make the event a meeting of the process, deepening a proposal if one is given."""
+    meeting = ProcessMeeting(event_id=e.id, process_id=process_id)
+    db.session.add(meeting)
+    if topic_proposal_id is not None:
+        db.session.add(MeetingTopic(event_id=e.id, proposal_id=topic_proposal_id))
+    db.session.flush()
+    return meeting
+
+
+def process_id_of(event_id: int) -> int | None:
+    return db.session.scalar(select(ProcessMeeting.process_id).where(ProcessMeeting.event_id == event_id))
+
+
+def topic_id_of(event_id: int) -> int | None:
+    return db.session.scalar(select(MeetingTopic.proposal_id).where(MeetingTopic.event_id == event_id))
 
 
 # the stream's settings belong to the press feature; tests may still give them with the event

@@ -6,6 +6,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
 from conference.calendars import itip
+from conference.consultation.processes.models import ProcessMeeting
+from conference.consultation.proposals.models import MeetingTopic
 from conference.events.models import Event, EventSeries, Session
 from conference.extensions import db
 from conference.press.models import StreamSettings
@@ -74,6 +76,8 @@ def test_the_demo_data_survives_each_feature_taking_its_state_off_the_event(app)
     with app.app_context():
         owners = give_calendars_a_history()
         places = dict(db.session.execute(select(EventPlaces.event_id, EventPlaces.taken)).all())
+        meetings = dict(db.session.execute(select(ProcessMeeting.event_id, ProcessMeeting.process_id)).all())
+        topics = dict(db.session.execute(select(MeetingTopic.event_id, MeetingTopic.proposal_id)).all())
         audiences = {event_id: audience.value for event_id, audience in db.session.execute(
             select(StreamSettings.event_id, StreamSettings.audience)).all()}
         db.session.remove()  # no transaction of ours may hold a lock while the schema changes
@@ -88,10 +92,15 @@ def test_the_demo_data_survives_each_feature_taking_its_state_off_the_event(app)
                                                    {"id": owner_id}).scalar_one()
                          for table, owner_id in owners.items()}
             seats = dict(connection.execute(text("SELECT id, seats_taken FROM event WHERE seats_taken > 0")).all())
+            in_process = dict(connection.execute(text("SELECT id, process_id FROM event "
+                                                      "WHERE process_id IS NOT NULL")).all())
+            with_topic = dict(connection.execute(text("SELECT id, topic_proposal_id FROM event "
+                                                      "WHERE topic_proposal_id IS NOT NULL")).all())
             streamed = dict(connection.execute(text("SELECT id, stream_audience FROM event "
                                                     "WHERE stream_audience <> 'press'")).all())
         assert sequences == {"event": 3, "programme_session": 2, "event_series": 5}
         assert seats == places and sum(seats.values()) > 0
+        assert in_process == meetings and with_topic == topics and topics
         assert streamed == audiences and "press_and_registrants" in streamed.values()
 
         flask_migrate.upgrade()

@@ -23,8 +23,6 @@ NOT_COPIED = {
     "updated_at": "the copy's own",
     "series_id": "a meeting of a weekly series belongs to that series' weeks only",
     "occurrence_start": "only meetings of a weekly series have one",
-    "process_id": "the consultation puts the copy in the next cycle's process",
-    "topic_proposal_id": "a follow-up dialogue's topic is picked from its own cycle's proposals",
 }
 
 

@@ -130,9 +130,6 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published: Mapped[bool] = mapped_column(default=False)  # drafts are seen by organisers only
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the event will not take place
-    process_id: Mapped[int | None] = mapped_column(ForeignKey("process.id", ondelete="SET NULL"), index=True)
-    # a follow-up dialogue deepens one agenda proposal of its process, shown on the meeting's page
-    topic_proposal_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_proposal.id", ondelete="SET NULL"))
     attendees_pick_sessions: Mapped[bool] = mapped_column(default=False, server_default="0")  # calendars per session
     # the start the series' rule gave this meeting: its RECURRENCE-ID, kept when the meeting moves
     occurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -140,8 +137,6 @@ class Event(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     series: Mapped[EventSeries | None] = relationship(back_populates="events")
-    process = relationship("Process")
-    topic_proposal = relationship("AgendaProposal", foreign_keys=[topic_proposal_id])
     stages: Mapped[list["Stage"]] = relationship(back_populates="event", cascade="all, delete-orphan",
                                                  order_by="Stage.position")
     sessions: Mapped[list["Session"]] = relationship(back_populates="event", cascade="all, delete-orphan",

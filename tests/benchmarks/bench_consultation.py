@@ -43,8 +43,8 @@ def build_app(folder: str):
 
 def fill_process(app, meetings: int, proposals: int, slug: str) -> str:
     from conference.consultation.comments.models import FeedbackAudience, FeedbackWindow
-    from conference.consultation.processes.models import Phase, PhaseKind, Process
-    from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
+    from conference.consultation.processes.models import Phase, PhaseKind, Process, ProcessMeeting
+    from conference.consultation.proposals.models import AgendaProposal, MeetingTopic, ProposalOutcome
     from conference.core.timeutil import utcnow
     from conference.events.models import Event, EventFormat, EventKind
     from conference.extensions import db
@@ -69,11 +69,14 @@ def fill_process(app, meetings: int, proposals: int, slug: str) -> str:
             starts = now - timedelta(days=20) + timedelta(days=n)
             meeting = Event(slug=f"{slug}-mote-{n}", title=f"Möte {n}", kind=EventKind.FOLLOW_UP_DIALOGUE,
                             format=EventFormat.DIGITAL, starts_at=starts, ends_at=starts + timedelta(hours=2),
-                            published=True, process_id=process.id, topic_proposal_id=rows[n % proposals].id)
+                            published=True)
             meeting.feedback_window = FeedbackWindow(closes_at=starts + timedelta(days=7),
                                                      audience=FeedbackAudience.ANYONE, summary="Sammanfattning.",
                                                      summary_published_at=starts + timedelta(days=8))
             db.session.add(meeting)
+            db.session.flush()
+            db.session.add(ProcessMeeting(event_id=meeting.id, process_id=process.id))
+            db.session.add(MeetingTopic(event_id=meeting.id, proposal_id=rows[n % proposals].id))
         db.session.commit()
     return f"/processes/{slug}"
 

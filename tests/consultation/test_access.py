@@ -16,7 +16,6 @@ from conference.consultation.photos import services as photos
 from conference.consultation.photos.models import Photo, TakedownRequest
 from conference.consultation.processes.models import Process
 from conference.consultation.proposals.models import AgendaProposal
-from conference.events.models import Event
 from conference.extensions import db
 from tests import factories as f
 from tests.conftest import csrf_token, log_in
@@ -98,7 +97,7 @@ def test_a_proposal_or_meeting_of_one_process_is_not_reachable_through_another(a
     with app.app_context():
         stored = db.session.get(AgendaProposal, ids["proposal"])
         assert (stored.outcome, stored.feedback, stored.nonce) == (None, "", "n")
-        assert db.session.get(Event, ids["meeting"]).topic_proposal_id is None
+        assert f.topic_id_of(ids["meeting"]) is None
     # the same request through the proposal's own process does reach it
     right = admin_client.post(f"/manage/processes/{ids['one']}/proposals/{ids['proposal']}/new-link",
                               data={"csrf_token": token})

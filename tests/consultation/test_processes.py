@@ -11,8 +11,8 @@ from conference.consultation.comments.models import FeedbackAudience, FeedbackWi
 from conference.consultation.groups.models import InvitedGroup
 from conference.consultation.photos.models import Photo
 from conference.consultation.processes import services as processes
-from conference.consultation.processes.models import Document, NewsItem, Phase, PhaseKind, Process
-from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
+from conference.consultation.processes.models import Document, NewsItem, Phase, PhaseKind, Process, ProcessMeeting
+from conference.consultation.proposals.models import AgendaProposal, MeetingTopic, ProposalOutcome
 from conference.core.timeutil import utcnow
 from conference.events.models import Event, RegistrationPolicy
 from conference.extensions import db
@@ -116,7 +116,7 @@ def test_next_years_cycle_moves_every_date_and_copies_no_personal_data(admin_cli
         assert copy.previous_id == dialogue and not copy.published
         assert [(p.title, p.starts_on) for p in copy.phases] == [
             ("Förslag till dagordning", date(2032, 1, 9)), ("Samråd", date(2032, 3, 8))]
-        meetings = db.session.scalars(select(Event).where(Event.process_id == copy.id)
+        meetings = db.session.scalars(select(Event).join(ProcessMeeting).where(ProcessMeeting.process_id == copy.id)
                                       .order_by(Event.starts_at)).all()
         assert [m.starts_at for m in meetings] == [f.local(2031, 3, 10, 10) + timedelta(days=364),
                                                     f.local(2031, 5, 19, 14) + timedelta(days=364)]
@@ -227,7 +227,7 @@ def test_a_copied_meeting_keeps_its_wall_clock_time_across_a_dst_change(admin_cl
             ("Kulturdepartementet", "host")]
         assert [s.name for s in copy.stages] == ["Sal B"] and copy.sessions[0].stage is copy.stages[0]
         assert copy.stages[0].id != room_id
-        assert copy.process.timezone == "Europe/Helsinki"
+        assert copy.process_meeting.process.timezone == "Europe/Helsinki"
         assert copy.feedback_window.closes_at == f.local(2032, 11, 2, 23, 59)
 
 
@@ -259,15 +259,15 @@ def test_the_process_page_reads_the_same_number_of_rows_sets_however_many_meetin
                                   outcome=ProposalOutcome.TAKEN_UP, feedback="Tas upp.")
         db.session.add(proposal)
         db.session.flush()
-        db.session.scalar(select(Event).where(Event.slug == "sakrad-2031")).topic_proposal_id = proposal.id
+        db.session.add(MeetingTopic(event_id=db.session.scalar(select(Event.id).where(Event.slug == "sakrad-2031")),
+                                    proposal_id=proposal.id))
         db.session.commit()
         proposal_id = proposal.id
     before = statements_for(app, client, "/processes/dialog-2031")
     with app.app_context():
         for n in range(6):
             meeting = f.event(f"extra-{n}", title=f"Extra {n}", starts_at=f.local(2031, 6, 1 + n, 10),
-                              process_id=dialogue)
-            meeting.topic_proposal_id = proposal_id
+                              process_id=dialogue, topic_proposal_id=proposal_id)
             meeting.feedback_window = FeedbackWindow(closes_at=f.local(2031, 6, 20), audience=FeedbackAudience.ANYONE)
         db.session.commit()
     page = client.get("/processes/dialog-2031")

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from conference.consultation.processes import views
-from conference.consultation.processes.models import Phase, PhaseKind, Process
+from conference.consultation.processes.models import Phase, PhaseKind, Process, ProcessMeeting
 from conference.consultation.proposals import manage as proposal_manage
 from conference.consultation.proposals import services as proposals
 from conference.consultation.proposals import views as proposal_views
-from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
+from conference.consultation.proposals.models import AgendaProposal, MeetingTopic, ProposalOutcome
 from conference.core.models import AuditEntry
 from conference.events.models import Event, EventKind, Organisation, OrganisationKind
 from conference.extensions import db
@@ -166,7 +166,8 @@ def snapshot(app, process_id):
         rows = db.session.execute(select(AgendaProposal.id, AgendaProposal.outcome, AgendaProposal.merged_into_id,
                                          AgendaProposal.feedback, AgendaProposal.confirmed_at,
                                          AgendaProposal.withdrawn_at).order_by(AgendaProposal.id)).all()
-        topics = db.session.execute(select(Event.id, Event.topic_proposal_id).order_by(Event.id)).all()
+        topics = db.session.execute(select(MeetingTopic.event_id, MeetingTopic.proposal_id)
+                                    .order_by(MeetingTopic.event_id)).all()
         return (process.feedback_publish_at, process.feedback_mailed_at, [tuple(r) for r in rows],
                 [tuple(t) for t in topics], db.session.scalar(select(func.count(OutboxMessage.id))))
 
@@ -730,7 +731,7 @@ def test_a_follow_up_meeting_shows_its_topic_on_its_public_page(client, app, dia
         "Välj ett förslag som togs upp, eller ett som andra slogs samman med.")
     assert post_form(organiser_client, url, {f"topic-{meeting}-topic_id": str(taken)}).status_code == 302
     with app.app_context():
-        assert db.session.get(Event, meeting).topic_proposal_id == taken
+        assert f.topic_id_of(meeting) == taken
 
     assert "Ungas väg till arbete" not in text_of(client.get("/events/sakrad-2031/"))  # not before publication
     post_form(organiser_client, f"/manage/processes/{dialogue}/proposals/publication/now", {})
@@ -758,8 +759,7 @@ def test_a_meeting_that_leaves_the_process_loses_its_topic(client, app, dialogue
 
     assert response.status_code == 302
     with app.app_context():
-        event = db.session.get(Event, meeting)
-        assert (event.process_id, event.topic_proposal_id) == (None, None)
+        assert (f.process_id_of(meeting), f.topic_id_of(meeting)) == (None, None)
     assert "Ungas väg till arbete" not in text_of(client.get("/events/sakrad-2031/"))
 
 
@@ -773,7 +773,7 @@ def test_a_meeting_shows_no_topic_from_another_process(client, app, dialogue, cl
         other = Process(slug="dialog-2032", title="Dialog med civilsamhället 2032", published=True)
         db.session.add(other)
         db.session.flush()
-        db.session.get(Event, meeting).process_id = other.id
+        db.session.get(ProcessMeeting, meeting).process_id = other.id
         db.session.commit()
 
     page = text_of(client.get("/events/sakrad-2031/"))

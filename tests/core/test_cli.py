@@ -135,11 +135,12 @@ def test_demo_load_shows_a_finished_cycle_with_answers_a_summary_and_a_topic(app
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        from conference.consultation.processes.models import Process
+        from conference.consultation.processes.models import Process, ProcessMeeting
 
         current = db.session.scalar(select(Process).where(Process.previous_id.is_not(None)))
         last = current.previous
-        samrad, sakrad = sorted((e for e in db.session.scalars(select(Event).where(Event.process_id == last.id))),
+        samrad, sakrad = sorted((e for e in db.session.scalars(
+            select(Event).join(ProcessMeeting).where(ProcessMeeting.process_id == last.id))),
                                 key=lambda e: e.starts_at)
         slugs = current.slug, last.slug, samrad.slug, sakrad.slug
     current_page = text_of(client.get(f"/processes/{slugs[0]}"))

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from conference.consultation.access import organisers_of_every_event_only
 from conference.consultation.processes import forms, services
-from conference.consultation.processes.models import Document, NewsItem, Phase, PhaseKind, Process
+from conference.consultation.processes.models import Document, NewsItem, Phase, PhaseKind, Process, ProcessMeeting
 from conference.consultation.processes.services import ProcessError, ProcessText
 from conference.core.forms import ConfirmForm, options, show_refusal
 from conference.core.loading import get_or_404, owned_or_404
@@ -25,7 +25,7 @@ bp.before_request(organisers_of_every_event_only)
 
 NEWS_TIMEZONE = "Europe/Stockholm"
 # what the remove route may take out of a process, by the word in its address
-REMOVABLE = {"phases": Phase, "documents": Document, "news": NewsItem, "meetings": Event}
+REMOVABLE = {"phases": Phase, "documents": Document, "news": NewsItem, "meetings": ProcessMeeting}
 
 
 @bp.route("/")

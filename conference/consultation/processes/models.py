@@ -1,13 +1,14 @@
-"""Tables of a consultation process: the process, its phases, documents and news."""
+"""Tables of a consultation process: the process, its meetings, phases, documents and news."""
 
 import enum
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from conference.core.timeutil import utcnow
 from conference.core.types import UTCDateTime, enum_column
+from conference.events.models import Event
 from conference.extensions import db
 
 
@@ -44,6 +45,19 @@ class Process(db.Model):
                                                        order_by="Document.published_on.desc()")
     news: Mapped[list["NewsItem"]] = relationship(back_populates="process", cascade="all, delete-orphan",
                                                   order_by="NewsItem.published_at.desc()")
+
+
+class ProcessMeeting(db.Model):
+    """An event held as a meeting of a consultation process: its consultation or a follow-up dialogue."""
+
+    __tablename__ = "process_meeting"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("process.id", ondelete="CASCADE"), index=True)
+
+    # the event's side is declared here, where processes live: `event.process_meeting`
+    event: Mapped[Event] = relationship(backref=backref("process_meeting", uselist=False, passive_deletes=True))
+    process: Mapped[Process] = relationship()
 
 
 class Phase(db.Model):

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from conference.consultation.processes.models import Document, NewsItem, Phase, Process
+from conference.consultation.processes.models import Document, NewsItem, Phase, Process, ProcessMeeting
 from conference.core import audit
 from conference.core.errors import Refusal
 from conference.core.timeutil import local_naive, to_utc
@@ -57,7 +57,8 @@ def visible_news(process: Process, now: datetime) -> list[NewsItem]:
 
 def meetings(process: Process, *, published_only: bool = True) -> list[Event]:
     """The process's meetings in time order, with what the process page shows of each loaded at once."""
-    query = (select(Event).where(Event.process_id == process.id).order_by(Event.starts_at)
+    query = (select(Event).join(ProcessMeeting, ProcessMeeting.event_id == Event.id)
+             .where(ProcessMeeting.process_id == process.id).order_by(Event.starts_at)
              .options(selectinload(Event.feedback_window)))
     if published_only:
         query = query.where(Event.published.is_(True))
@@ -83,7 +84,14 @@ def all_processes() -> list[Process]:
 
 def unlinked_meetings() -> list[Event]:
     """Meetings of no process yet, newest first: those a process can take in."""
-    return list(db.session.scalars(select(Event).where(Event.process_id.is_(None)).order_by(Event.starts_at.desc())))
+    return list(db.session.scalars(
+        select(Event).outerjoin(ProcessMeeting, ProcessMeeting.event_id == Event.id)
+        .where(ProcessMeeting.event_id.is_(None)).order_by(Event.starts_at.desc())))
+
+
+def process_of(event: Event) -> Process | None:
+    """The process the event is a meeting of, if any."""
+    return event.process_meeting.process if event.process_meeting is not None else None
 
 
 def save_process(process: Process | None, text: ProcessText) -> Process:
@@ -127,21 +135,26 @@ def add_news(process: Process, item: NewsItem) -> NewsItem:
     return item
 
 
-def link_meeting(process: Process, event: Event) -> None:
-    event.process_id = process.id
+def link_meeting(process: Process, event: Event) -> ProcessMeeting:
+    """The event becomes a meeting of the process; from another process it moves, leaving its topic there."""
+    meeting = event.process_meeting
+    if meeting is None:
+        meeting = ProcessMeeting(event=event, process=process)
+        db.session.add(meeting)
+    elif meeting.process_id != process.id:
+        db.session.delete(meeting)  # with its topic, a proposal of the other process
+        db.session.flush()
+        meeting = ProcessMeeting(event=event, process=process)
+        db.session.add(meeting)
     audit.record("process.meeting_linked", process, event_id=event.id)
+    return meeting
 
 
-def remove_from_process(process: Process, kind: str, item: Phase | Document | NewsItem | Event) -> None:
+def remove_from_process(process: Process, kind: str, item: Phase | Document | NewsItem | ProcessMeeting) -> None:
     """Delete a phase, document or news item; a meeting only leaves the process, and its topic with it."""
-    if kind == "meetings":
-        item.process_id = None
-        # its topic was a proposal of that process: it goes too
-        item.topic_proposal_id = None
-        item.topic_proposal = None
-    else:
-        db.session.delete(item)
-    audit.record(f"process.{kind}_removed", process, item_id=item.id)
+    item_id = item.event_id if isinstance(item, ProcessMeeting) else item.id
+    db.session.delete(item)
+    audit.record(f"process.{kind}_removed", process, item_id=item_id)
 
 
 # ---------------------------------------------------------------- the next cycle
@@ -168,7 +181,7 @@ def copied_meeting(meeting: Event, process: Process, offset: timedelta) -> list[
     """The meeting in the next cycle's process, every date moved; each feature copies its own part."""
     copy, notices = copy_event(meeting, title=meeting.title,
                                move=lambda moment: moved(moment, offset, meeting.timezone))
-    copy.process_id = process.id
+    db.session.add(ProcessMeeting(event_id=copy.id, process_id=process.id))
     return notices
 
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, render_template, request, url_for
 
 from conference.consultation.processes import services
-from conference.consultation.proposals import services as proposals
+from conference.consultation.processes.models import Process
 from conference.core.loading import one_or_404
 from conference.core.timeutil import utcnow
 from conference.events import services as events
@@ -24,7 +24,7 @@ def process(slug):
     return render_template(
         "consultation/process.html", process=found, now=now, news=services.visible_news(found, now),
         coming=[m for m in meetings if m.ends_at >= now], past=[m for m in meetings if m.ends_at < now],
-        topics=proposals.visible_topics(found, meetings, now),
+        meetings=meetings,
         registration_state=lambda event: events.registration_state(event, now),
         earlier=services.earlier_cycles(found))
 
@@ -43,3 +43,9 @@ def news_feed(slug):
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response.make_conditional(request)
+
+
+@bp.app_template_global()
+def process_of(event) -> Process | None:
+    """The process an event is a meeting of, for the event's page."""
+    return services.process_of(event)

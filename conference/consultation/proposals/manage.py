@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from conference.consultation.access import organisers_of_every_event_only
 from conference.consultation.processes import services as processes
-from conference.consultation.processes.models import Process
+from conference.consultation.processes.models import Process, ProcessMeeting
 from conference.consultation.proposals import services as proposals
 from conference.consultation.proposals.forms import FeedbackForm, PublishForm, TopicForm, prepare_feedback_form
 from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
@@ -57,7 +57,7 @@ def topic_form(process: Process, event: Event, choices, *, submitted: bool = Fal
                                                             for p in choices])
     form.topic_id.label.text = _("Topic of %(meeting)s", meeting=event.title)
     if not submitted:
-        form.topic_id.data = event.topic_proposal_id or 0
+        form.topic_id.data = proposals.topic_id_of(event) or 0
     return form
 
 
@@ -185,7 +185,7 @@ def proposal_new_link(process_id, proposal_id):
 @bp.route("/<int:process_id>/meetings/<int:event_id>/topic", methods=["POST"])
 def meeting_topic(process_id, event_id):
     process = get_or_404(Process, process_id)
-    event = owned_or_404(Event, event_id, owner_column="process_id", owner_id=process.id)
+    event = owned_or_404(ProcessMeeting, event_id, owner_column="process_id", owner_id=process.id).event
     form = topic_form(process, event, proposals.topic_choices(process), submitted=True)
     if form.validate_on_submit():
         try:

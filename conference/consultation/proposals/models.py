@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from conference.consultation.processes.models import Process
+from conference.consultation.processes.models import Process, ProcessMeeting
 from conference.core.timeutil import utcnow
 from conference.core.types import UTCDateTime, enum_column
 from conference.extensions import db
@@ -50,3 +50,19 @@ class AgendaProposal(db.Model):
     process: Mapped[Process] = relationship(backref=backref("proposals", cascade="all, delete-orphan",
                                                             order_by="AgendaProposal.created_at"))
     merged_into: Mapped["AgendaProposal | None"] = relationship(remote_side="AgendaProposal.id")
+
+
+class MeetingTopic(db.Model):
+    """The agenda proposal a follow-up dialogue of the process deepens, shown on its page once the
+    feedback is public; gone with the meeting's place in the process."""
+
+    __tablename__ = "meeting_topic"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("process_meeting.event_id", ondelete="CASCADE"),
+                                          primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("agenda_proposal.id", ondelete="CASCADE"), index=True)
+
+    meeting: Mapped[ProcessMeeting] = relationship(backref=backref("topic", uselist=False,
+                                                                   cascade="all, delete-orphan",
+                                                                   passive_deletes=True))
+    proposal: Mapped[AgendaProposal] = relationship()

@@ -32,8 +32,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from conference.consultation.processes.models import Phase, PhaseKind, Process
-from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
+from conference.consultation.processes.models import Phase, PhaseKind, Process, ProcessMeeting
+from conference.consultation.proposals.models import AgendaProposal, MeetingTopic, ProposalOutcome
 from conference.core import audit, tokens
 from conference.core.addresses import normalise_email
 from conference.core.errors import Refusal
@@ -115,7 +115,8 @@ class ProposalError(Refusal):
         "topic_lost": lambda error: " ".join(gettext(
             "With this answer, “%(topic)s” can no longer be the topic of %(meeting)s. Choose another topic for "
             "the meeting first, under “Follow-up dialogues' topics”.",
-            topic=meeting.topic_proposal.title, meeting=meeting.title) for meeting in error.meetings),
+            topic=meeting.process_meeting.topic.proposal.title, meeting=meeting.title)
+            for meeting in error.meetings),
     }
     # a conflict with the publication (published, mailed, withdrawn) is no matter of a field: told at the top
     fields = {"merge_target": "merged_into_id", "merged_into_this": "merged_into_id", "topic_lost": "outcome",
@@ -319,8 +320,8 @@ def public_proposals(process: Process, now: datetime) -> list[AgendaProposal]:
 
 def contact_address(process: Process) -> str | None:
     """Whom a proposer writes to about the process: the contact of its first published meeting that has one."""
-    return db.session.scalar(select(Event.contact_email).where(
-        Event.process_id == process.id, Event.published.is_(True), Event.contact_email != "")
+    return db.session.scalar(select(Event.contact_email).join(ProcessMeeting, ProcessMeeting.event_id == Event.id)
+        .where(ProcessMeeting.process_id == process.id, Event.published.is_(True), Event.contact_email != "")
         .order_by(Event.starts_at, Event.id).limit(1))
 
 
@@ -368,7 +369,9 @@ def give_feedback(proposal: AgendaProposal, outcome: ProposalOutcome, reason: st
     live = live_proposals(proposal.process)
     lost = topic_ids(live) - topic_ids(live, proposal, outcome, merged_into)
     left_without = list(db.session.scalars(
-        select(Event).where(Event.process_id == proposal.process_id, Event.topic_proposal_id.in_(lost))
+        select(Event).join(ProcessMeeting, ProcessMeeting.event_id == Event.id)
+        .join(MeetingTopic, MeetingTopic.event_id == Event.id)
+        .where(ProcessMeeting.process_id == proposal.process_id, MeetingTopic.proposal_id.in_(lost))
         .order_by(Event.starts_at, Event.id))) if lost else []
     if left_without:
         raise ProposalError("topic_lost", meetings=left_without)
@@ -503,17 +506,30 @@ def topic_choices(process: Process) -> list[AgendaProposal]:
     return [p for p in live if p.id in ids]
 
 
+def topic_id_of(event: Event) -> int | None:
+    """The proposal the meeting deepens, if it is a meeting of a process with a topic."""
+    meeting = event.process_meeting
+    return meeting.topic.proposal_id if meeting is not None and meeting.topic is not None else None
+
+
 def set_topic(event: Event, process: Process, proposal_id: int | None, *, user_id: int | None) -> None:
     """The proposal a meeting of the process deepens, or none."""
-    if event.process_id != process.id:
+    meeting = event.process_meeting
+    if meeting is None or meeting.process_id != process.id:
         raise ProposalError("not_a_topic")
     proposal = None
     if proposal_id:
         proposal = next((p for p in topic_choices(process) if p.id == proposal_id), None)
         if proposal is None:
             raise ProposalError("not_a_topic")
-    event.topic_proposal_id = proposal.id if proposal else None
-    event.topic_proposal = proposal
+    if proposal is None:
+        meeting.topic = None
+    elif meeting.topic is None:
+        db.session.add(MeetingTopic(event_id=meeting.event_id, proposal_id=proposal.id))
+        db.session.flush()
+        db.session.expire(meeting, ["topic"])
+    else:
+        meeting.topic.proposal = proposal
     audit.record("event.topic_set", event, event_id=event.id, proposal_id=proposal.id if proposal else None,
                  user_id=user_id)
 
@@ -523,20 +539,22 @@ def visible_topic(event: Event, now: datetime) -> AgendaProposal | None:
 
     Only a proposal of the meeting's own process, and only while it is one a meeting can deepen.
     """
-    if event.process is None or event.topic_proposal_id is None:
+    if topic_id_of(event) is None:
         return None
-    return visible_topics(event.process, [event], now).get(event.id)
+    return visible_topics(event.process_meeting.process, [event], now).get(event.id)
 
 
 def visible_topics(process: Process, meetings: list[Event], now: datetime) -> dict[int, AgendaProposal]:
     """`visible_topic` of several meetings of one process, by meeting id, reading the proposals once."""
-    if not any(m.topic_proposal_id for m in meetings) or not feedback_public(process, now):
+    topics = dict(db.session.execute(
+        select(MeetingTopic.event_id, MeetingTopic.proposal_id).join(ProcessMeeting)
+        .where(ProcessMeeting.process_id == process.id, MeetingTopic.event_id.in_([m.id for m in meetings]))).all())
+    if not topics or not feedback_public(process, now):
         return {}
     live = live_proposals(process)
     deepened = topic_ids(live)
     by_id = {p.id: p for p in live if p.id in deepened}
-    return {m.id: by_id[m.topic_proposal_id] for m in meetings
-            if m.process_id == process.id and m.topic_proposal_id in by_id}
+    return {event_id: by_id[proposal_id] for event_id, proposal_id in topics.items() if proposal_id in by_id}
 
 
 # ---------------------------------------------------------------- mails, in the proposer's language

@@ -44,6 +44,12 @@ def proposals_overview(process: Process, now: datetime) -> ProposalsOverview:
 
 
 @bp.app_template_global()
+def meeting_topics(process: Process, meetings: list, now: datetime) -> dict[int, AgendaProposal]:
+    """The topic each meeting of the process deepens, once the feedback is public; read at once for all."""
+    return proposals.visible_topics(process, meetings, now)
+
+
+@bp.app_template_global()
 def meeting_topic(event) -> AgendaProposal | None:
     return proposals.visible_topic(event, utcnow())
 

@@ -13,9 +13,11 @@ from sqlalchemy import select
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from conference.core.forms import ConfirmForm, options, stripped  # noqa: F401 (views use forms.ConfirmForm)
-from conference.core.timeutil import wall_clock_problem
+from conference.core.timeutil import to_utc, wall_clock_problem
 from conference.events import labels, registry_numbers
-from conference.events.models import EventSeries, Organisation, Person
+from conference.events.models import (EventFormat, EventKind, EventSeries, Organisation, Person, RegistrationPolicy,
+                                      SessionKind)
+from conference.events.services import EventDetails, SessionDetails
 from conference.extensions import db
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -91,6 +93,24 @@ class EventForm(FlaskForm):
     published = SelectField(_l("Visibility"), coerce=int,
                             choices=options([(0, _l("Draft: organisers only")), (1, _l("Published"))]))
 
+    def details(self) -> EventDetails:
+        """What the organiser stated, its wall-clock times read in the event's timezone."""
+        tz = self.timezone.data
+
+        def moment(field):
+            return to_utc(field.data, tz) if field.data else None
+
+        return EventDetails(
+            title=self.title.data, slug=self.slug.data or "", series_id=self.series_id.data or None,
+            kind=EventKind(self.kind.data), format=EventFormat(self.format.data), timezone=tz,
+            starts_at=moment(self.starts_at), ends_at=moment(self.ends_at), summary=self.summary.data or "",
+            venue=self.venue.data or "", audience=self.audience.data or "", contact_name=self.contact_name.data or "",
+            contact_email=self.contact_email.data or "", contact_phone=self.contact_phone.data or "",
+            registration_policy=RegistrationPolicy(self.registration_policy.data), capacity=self.capacity.data,
+            registration_opens_at=moment(self.registration_opens_at),
+            registration_closes_at=moment(self.registration_closes_at), published=bool(self.published.data),
+            attendees_pick_sessions=bool(self.attendees_pick_sessions.data))
+
 
 class StageForm(FlaskForm):
     name = StringField(_l("Name of the stage or room"), validators=[DataRequired(), Length(max=120)], filters=[stripped])
@@ -104,6 +124,13 @@ class SessionForm(FlaskForm):
     stage_id = SelectField(_l("Stage or room"), coerce=int, validators=[Optional()])
     language = SelectField(_l("Language"), choices=labels.choices(labels.LANGUAGE))
     abstract = TextAreaField(_l("Abstract"), validators=[Length(max=20000)], filters=[paragraphs_text])
+
+    def details(self, tz_name: str) -> SessionDetails:
+        """What the organiser stated, its wall-clock times read in the event's timezone."""
+        return SessionDetails(title=self.title.data, kind=SessionKind(self.kind.data),
+                              starts_at=to_utc(self.starts_at.data, tz_name), ends_at=to_utc(self.ends_at.data, tz_name),
+                              stage_id=self.stage_id.data or None, language=self.language.data,
+                              abstract=self.abstract.data or "")
 
 
 class SpeakerForm(FlaskForm):

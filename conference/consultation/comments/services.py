@@ -196,7 +196,11 @@ def comments_of(window: FeedbackWindow) -> list[WrittenComment]:
 # ---------------------------------------------------------------- the export
 
 def export_csv(window: FeedbackWindow, comments: list[WrittenComment]) -> str:
-    """Every comment as a spreadsheet row, in the organiser's language, every cell safe to open."""
+    """Every comment as a spreadsheet row, in the organiser's language, every cell safe to open.
+
+    The file holds names and addresses: who took it is on record.
+    """
+    audit.record("written_comments.exported", window, event_id=window.event_id, rows=len(comments))
     tz_name = window.event.timezone
     header = (gettext("Name"), gettext("E-mail address"), gettext("Organisation"), gettext("Sent at"),
               gettext("Comment"), gettext("Attachment"))

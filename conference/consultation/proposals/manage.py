@@ -15,11 +15,10 @@ from conference.consultation.proposals import services as proposals
 from conference.consultation.proposals.forms import FeedbackForm, PublishForm, TopicForm, prepare_feedback_form
 from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
 from conference.consultation.proposals.services import ProposalError
-from conference.core import audit
 from conference.core.forms import ConfirmForm, options, show_refusal
 from conference.core.formatting import local_datetime, zone_abbreviation
 from conference.core.loading import get_or_404, owned_or_404
-from conference.core.spreadsheet import csv_download, csv_file, spreadsheet_time
+from conference.core.spreadsheet import csv_download
 from conference.core.timeutil import local_naive, to_utc, utcnow
 from conference.events import labels
 from conference.events.models import Event
@@ -200,26 +199,9 @@ def meeting_topic(process_id, event_id):
     return render_proposals(process, topics={event.id: form}, status=422)
 
 
-# ---------------------------------------------------------------- the export
-
-def export_header() -> list[str]:
-    return [_("Title"), _("Description"), _("Organisation"), _("Sent by"), _("E-mail address"), _("Confirmed at"),
-            _("Withdrawn at"), _("Outcome"), _("Reason")]
-
-
-def export_rows(found: list[AgendaProposal], tz_name: str):
-    for p in found:
-        yield [p.title, p.description, p.organisation_name, p.proposer_name, p.email,
-               spreadsheet_time(p.confirmed_at, tz_name), spreadsheet_time(p.withdrawn_at, tz_name),
-               proposals.outcome_text(p), p.feedback]
-
-
 @bp.route("/<int:process_id>/proposals.csv")
 def proposals_csv(process_id):
     process = get_or_404(Process, process_id)
-    found = proposals.confirmed_proposals(process)
-    text = csv_file(export_header(), export_rows(found, process.timezone))
-    # the file holds the proposers' names and addresses: who took it is on record
-    audit.record("proposals.exported", process, rows=len(found))
+    text = proposals.export_csv(process)
     db.session.commit()
     return csv_download(text, f"{process.slug}-proposals.csv")

@@ -8,13 +8,13 @@ from conference.core.access import organiser_required
 from conference.core.forms import show_refusal
 from conference.core.hooks import flash_notices
 from conference.core.loading import get_or_404
-from conference.core.timeutil import local_naive, to_utc, utcnow
+from conference.core.timeutil import local_naive, utcnow
 from conference.events import forms, services
 from conference.events.forms import organisation_choices, series_choices
 from conference.events.loading import managed_event_or_abort
 from conference.events.manage import bp
 from conference.events.manage.common import confirm_delete, render_form
-from conference.events.models import Event, EventFormat, EventKind, Organisation, OrganiserRole, RegistrationPolicy
+from conference.events.models import Event, Organisation, OrganiserRole
 from conference.extensions import db
 
 
@@ -25,30 +25,6 @@ def dashboard():
 
 
 # ---------------------------------------------------------------- events
-
-def event_form_to_model(form: forms.EventForm, event: Event) -> None:
-    tz = form.timezone.data
-    event.title = form.title.data.strip()
-    event.slug = (form.slug.data or "").strip() or event.slug
-    event.series_id = form.series_id.data or None
-    event.kind = EventKind(form.kind.data)
-    event.format = EventFormat(form.format.data)
-    event.timezone = tz
-    event.starts_at = to_utc(form.starts_at.data, tz)
-    event.ends_at = to_utc(form.ends_at.data, tz)
-    event.summary = form.summary.data or ""
-    event.venue = form.venue.data or ""
-    event.audience = form.audience.data or ""
-    event.contact_name = form.contact_name.data or ""
-    event.contact_email = (form.contact_email.data or "").strip()
-    event.contact_phone = form.contact_phone.data or ""
-    event.registration_policy = RegistrationPolicy(form.registration_policy.data)
-    event.capacity = form.capacity.data
-    event.registration_opens_at = to_utc(form.registration_opens_at.data, tz) if form.registration_opens_at.data else None
-    event.registration_closes_at = to_utc(form.registration_closes_at.data, tz) if form.registration_closes_at.data else None
-    event.published = bool(form.published.data)
-    event.attendees_pick_sessions = bool(form.attendees_pick_sessions.data)
-
 
 def event_model_to_form(event: Event, form: forms.EventForm) -> None:
     tz = event.timezone
@@ -71,19 +47,16 @@ def new_event():
     form = forms.EventForm()
     form.series_id.choices = series_choices()
     if form.validate_on_submit():
-        event = Event()
-        with db.session.no_autoflush:
-            event_form_to_model(form, event)
-            try:
-                notices = services.save_event(event, created=True, now=utcnow(), creator=current_user)
-            except services.ProgrammeError as error:
-                db.session.rollback()
-                show_refusal(form, error)
-            else:
-                db.session.commit()
-                flash(_("The event was created."), "success")
-                flash_notices(notices)
-                return redirect(url_for(".event", slug=event.slug))
+        try:
+            event, notices = services.create_event(form.details(), now=utcnow(), creator=current_user)
+        except services.ProgrammeError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("The event was created."), "success")
+            flash_notices(notices)
+            return redirect(url_for(".event", slug=event.slug))
     elif request.method == "GET":
         form.timezone.data = "Europe/Stockholm"
         form.published.data = 0
@@ -106,18 +79,16 @@ def edit_event(slug):
     form = forms.EventForm()
     form.series_id.choices = series_choices()
     if form.validate_on_submit():
-        with db.session.no_autoflush:
-            event_form_to_model(form, event)
-            try:
-                notices = services.save_event(event, created=False, now=utcnow())
-            except services.ProgrammeError as error:
-                db.session.rollback()
-                show_refusal(form, error)
-            else:
-                db.session.commit()
-                flash(_("The event was saved."), "success")
-                flash_notices(notices)
-                return redirect(url_for(".event", slug=event.slug))
+        try:
+            notices = services.change_event(event, form.details(), now=utcnow())
+        except services.ProgrammeError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("The event was saved."), "success")
+            flash_notices(notices)
+            return redirect(url_for(".event", slug=event.slug))
     elif request.method == "GET":
         event_model_to_form(event, form)
     return render_form("manage/event_form.html", form, event=event)

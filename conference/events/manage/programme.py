@@ -9,13 +9,13 @@ from conference.core.access import organiser_required
 from conference.core.forms import options, show_refusal
 from conference.core.loading import get_or_404
 from conference.core.hooks import flash_notices
-from conference.core.timeutil import local_naive, to_utc, utcnow
+from conference.core.timeutil import local_naive, utcnow
 from conference.events import forms, services
 from conference.events.forms import person_choices
 from conference.events.loading import managed_event_or_abort, owned_or_404
 from conference.events.manage import bp
 from conference.events.manage.common import confirm_delete, render_form
-from conference.events.models import Event, Person, Session, SessionKind, SpeakerRole, Stage
+from conference.events.models import Event, Person, Session, SpeakerRole, Stage
 from conference.extensions import db
 
 
@@ -81,28 +81,18 @@ def session_form(slug, session_id=None):
     session = owned_or_404(Session, session_id, event) if session_id else None
     form = session_form_for(event, session)
     if form.validate_on_submit():
-        created = session is None
-        target = session or Session()
-        with db.session.no_autoflush:
-            target.title = form.title.data.strip()
-            target.kind = SessionKind(form.kind.data)
-            target.starts_at = to_utc(form.starts_at.data, event.timezone)
-            target.ends_at = to_utc(form.ends_at.data, event.timezone)
-            target.stage = db.session.get(Stage, form.stage_id.data) if form.stage_id.data else None
-            target.language = form.language.data
-            target.abstract = form.abstract.data or ""
-            try:
-                notices = services.save_session(target, event, created=created, now=utcnow())
-            except services.ProgrammeError as error:
-                db.session.rollback()
-                show_refusal(form, error)
-            else:
-                db.session.commit()
-                flash(_("The session was saved."), "success")
-                flash_notices(notices)
-                if created:
-                    return redirect(url_for(".session_form", slug=slug, session_id=target.id) + "#speakers")
-                return redirect(url_for(".event", slug=slug) + "#sessions")
+        try:
+            target, notices = services.put_session(event, session, form.details(event.timezone), now=utcnow())
+        except services.ProgrammeError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("The session was saved."), "success")
+            flash_notices(notices)
+            if session is None:
+                return redirect(url_for(".session_form", slug=slug, session_id=target.id) + "#speakers")
+            return redirect(url_for(".event", slug=slug) + "#sessions")
     return render_form("manage/session_form.html", form, event=event, session=session,
                        speaker_form=speaker_form() if session else None, confirm=forms.ConfirmForm())
 

@@ -12,6 +12,9 @@ from conference import create_app
 from conference.extensions import db
 from tests import factories
 
+# Fixtures more than one folder asks for: the SMTP server, the Google stand-in, the concurrency helpers
+pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.google", "tests.fixtures.concurrency"]
+
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

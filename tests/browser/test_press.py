@@ -10,7 +10,7 @@ from conference.extensions import db
 from conference.press.models import Broadcast
 from tests import factories as f
 from tests.browser.conftest import axe_violations, log_in, screenshot
-from tests.registration.conftest import deliver, link_in, smtp  # noqa: F401 (fixture)
+from tests.registration.conftest import deliver, link_in
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from conference.core.timeutil import local_date, utcnow
 from conference.extensions import db
 from tests import factories as f
 from tests.browser.conftest import axe_violations, log_in, screenshot
-from tests.registration.conftest import deliver, link_in, smtp  # noqa: F401 (fixture)
+from tests.registration.conftest import deliver, link_in
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from conference.core.timeutil import utcnow
 from conference.extensions import db
 from tests import factories as f
 from tests.browser.conftest import axe_violations, screenshot
-from tests.registration.conftest import deliver, link_in, smtp  # noqa: F401 (fixture)
+from tests.registration.conftest import deliver, link_in
 
 
 @pytest.fixture

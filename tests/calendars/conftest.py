@@ -1,4 +1,5 @@
-"""A real CalDAV server for the calendars' tests: Radicale on a free loopback port, stopped afterwards."""
+"""For the calendars' tests: a real CalDAV server (Radicale on a free loopback port, stopped afterwards),
+and a workshop with registrations and an invitation."""
 
 import base64
 import http.client
@@ -6,8 +7,14 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import pytest
+
+from conference.core.timeutil import utcnow
+from conference.extensions import db
+from conference.registration import invitations, services
+from tests import factories as f
 
 START_TIMEOUT = 20  # seconds for Radicale to answer
 STOP_TIMEOUT = 10
@@ -88,3 +95,18 @@ def radicale(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=STOP_TIMEOUT)
+
+
+@pytest.fixture
+def workshop(app):
+    with app.app_context():
+        start = (utcnow() + timedelta(days=20)).replace(hour=12, minute=0, second=0, microsecond=0)
+        e = f.event("workshop", title="Workshop om mottagande", starts_at=start, hours=3, venue="Göteborg",
+                    contact_email="eva@example.org", contact_name="Eva", kind=f.EventKind.WORKSHOP)
+        with app.test_request_context():
+            for name in ("anna", "bo"):
+                services.register(e, services.Applicant(name=name.title(), email=f"{name}@example.org"),
+                                  now=utcnow(), consent_version="test", email_confirmed=True)
+            invitations.invite(e, name="Cecilia", email="cecilia@example.org")
+        db.session.commit()
+        return e.id

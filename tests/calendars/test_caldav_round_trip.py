@@ -1,12 +1,11 @@
 """Every iTIP object we mail is also a calendar object a real CalDAV server (Radicale) accepts and gives back."""
 
 import icalendar
-import pytest
 
-from tests.calendars.test_itip import calendar_of, local_form, workshop  # noqa: F401 (fixture)
+from tests.calendars.test_itip import calendar_of, local_form
 from tests.calendars.test_series import create, invite
 from tests.conftest import post_form
-from tests.registration.conftest import deliver, smtp  # noqa: F401 (fixture)
+from tests.registration.conftest import deliver
 
 
 def store(radicale, collection: str, name: str, text: str) -> icalendar.Calendar:

@@ -5,20 +5,18 @@ Every message is read from a real SMTP server and parsed by calendar libraries n
 
 from datetime import timedelta
 
-import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 from sqlalchemy import select
 
 from conference.core.timeutil import utcnow
-from conference.events.models import Event, RegistrationPolicy
+from conference.events.models import Event
 from conference.extensions import db
-from conference.registration import invitations, services
+from conference.registration import services
 from conference.registration.models import Registration
-from tests import factories as f
 from tests.conftest import post_form
 from tests.pages import text_of
-from tests.registration.conftest import deliver, smtp  # noqa: F401 (fixture)
+from tests.registration.conftest import deliver
 
 EVENT_FORM = {"title": "Workshop om mottagande", "slug": "workshop", "series_id": "0", "kind": "workshop",
               "format": "on_site", "timezone": "Europe/Stockholm", "summary": "", "venue": "Göteborg",
@@ -36,21 +34,6 @@ def calendar_of(message) -> tuple[str, str]:
 def parsed(text: str):
     IcsCalendarStream.calendar_from_ics(text)  # strict syntax and known TZIDs, or it raises
     return vobject.readOne(text, validate=True)
-
-
-@pytest.fixture
-def workshop(app):
-    with app.app_context():
-        start = (utcnow() + timedelta(days=20)).replace(hour=12, minute=0, second=0, microsecond=0)
-        e = f.event("workshop", title="Workshop om mottagande", starts_at=start, hours=3, venue="Göteborg",
-                    contact_email="eva@example.org", contact_name="Eva", kind=f.EventKind.WORKSHOP)
-        with app.test_request_context():
-            for name in ("anna", "bo"):
-                services.register(e, services.Applicant(name=name.title(), email=f"{name}@example.org"),
-                                  now=utcnow(), consent_version="test", email_confirmed=True)
-            invitations.invite(e, name="Cecilia", email="cecilia@example.org")
-        db.session.commit()
-        return e.id
 
 
 def local_form(app, event_id, **changes):

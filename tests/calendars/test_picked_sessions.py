@@ -14,7 +14,7 @@ from conference.registration.models import Registration
 from tests import factories as f
 from tests.conftest import csrf_token, post_form
 from tests.pages import text_of
-from tests.registration.conftest import deliver, link_in, smtp  # noqa: F401 (fixture)
+from tests.registration.conftest import deliver, link_in
 
 FORM = {"name": "Anna", "email": "anna@example.org", "organisation_id": "0", "organisation_name": "Kommun",
         "organisation_kind": "municipality", "stakeholder_group": "", "accessibility_needs": "", "consent": "y"}

@@ -21,7 +21,7 @@ from conference.registration.models import Invitation, SeriesInvitee
 from tests import factories as f
 from tests.conftest import log_in, post_form
 from tests.pages import text_of
-from tests.registration.conftest import deliver, smtp  # noqa: F401 (fixture)
+from tests.registration.conftest import deliver
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SERIES_FORM = {"name": "Workshop för kommuner", "kind": "workshop", "format": "on_site",

@@ -20,9 +20,9 @@ from conference.consultation.proposals.models import AgendaProposal, ProposalOut
 from conference.core.timeutil import utcnow
 from conference.extensions import db
 from conference.outbox.models import OutboxMessage
-from tests.registration.test_concurrency import all_at_once, on_postgresql, wide_app  # noqa: F401
+from tests.registration.test_concurrency import all_at_once
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("on_postgresql")]
 
 PROPOSERS = 12
 ROUNDS = 8
@@ -54,7 +54,7 @@ def feedback_mails(app, slug: str) -> Counter:
         return Counter(recipients)
 
 
-def test_eight_workers_at_the_moment_of_publication_mail_each_proposer_once(app, wide_app):  # noqa: F811
+def test_eight_workers_at_the_moment_of_publication_mail_each_proposer_once(app, wide_app):
     moment = utcnow() - timedelta(seconds=1)
     answered_process(app, "samtidig", moment)
 
@@ -70,7 +70,7 @@ def test_eight_workers_at_the_moment_of_publication_mail_each_proposer_once(app,
     assert len(mails) == PROPOSERS and set(mails.values()) == {1}
 
 
-def test_an_organiser_cancelling_as_the_workers_publish_leaves_either_all_mails_or_none(app, wide_app):  # noqa: F811
+def test_an_organiser_cancelling_as_the_workers_publish_leaves_either_all_mails_or_none(app, wide_app):
     outcomes = Counter()
     for round_number in range(ROUNDS):
         slug = f"kapplopning{round_number}"
@@ -110,7 +110,7 @@ def test_an_organiser_cancelling_as_the_workers_publish_leaves_either_all_mails_
     assert sum(outcomes.values()) == ROUNDS
 
 
-def test_six_organisers_publishing_the_summary_at_once_mail_each_participant_once(app, wide_app):  # noqa: F811
+def test_six_organisers_publishing_the_summary_at_once_mail_each_participant_once(app, wide_app):
     from conference.registration import services as registrations
     from tests import factories as f
 

@@ -113,7 +113,7 @@ def stored_photos(app) -> list[Photo]:
     with app.app_context():
         found = db.session.scalars(select(Photo).order_by(Photo.id)).all()
         for photo in found:
-            photo.image  # load the deferred bytes before the session goes
+            _ = photo.image  # load the deferred bytes before the session goes
         db.session.expunge_all()
         return found
 

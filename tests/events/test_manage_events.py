@@ -125,7 +125,7 @@ def test_an_event_cannot_be_moved_away_from_its_sessions(admin_client, app):
 
 def test_an_organiser_builds_a_programme_with_a_stage_a_session_and_ordered_speakers(admin_client, app):
     with app.app_context():
-        e = f.event("forum", title="Forum", starts_at=f.local(2030, 11, 26, 9))
+        f.event("forum", title="Forum", starts_at=f.local(2030, 11, 26, 9))
         for name in ("Karin", "Jonas", "Eva"):
             f.person(name)
         db.session.commit()

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from conference.core.timeutil import utcnow
@@ -10,7 +9,8 @@ from conference.extensions import db
 from conference.outbox import services as outbox
 from conference.outbox.compose import Mail
 from conference.outbox.models import OutboxMessage, OutboxState
-from tests.registration.conftest import deliver, smtp, use_smtp_server, free_port  # noqa: F401 (fixture)
+from tests.fixtures.smtp import free_port, use_smtp_server
+from tests.registration.conftest import deliver
 
 
 def queue(app, *addresses: str) -> None:
@@ -52,7 +52,7 @@ def test_mail_waits_while_the_smtp_server_is_down_and_goes_out_when_it_is_back(a
     assert all(r.attempts == 1 and r.last_error and r.next_attempt_at > utcnow() for r in waiting)
 
     from aiosmtpd.controller import Controller
-    from tests.registration.conftest import Inbox
+    from tests.fixtures.smtp import Inbox
 
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)

@@ -1,6 +1,6 @@
 """Organisers link or create the YouTube broadcast; it moves with the event; the worker reads its state.
 
-The real Google client talks to a stand-in on 127.0.0.1 (tests/streaming/conftest.py); nothing
+The real Google client talks to a stand-in on 127.0.0.1 (tests/fixtures/google.py); nothing
 leaves the machine.
 """
 
@@ -19,7 +19,8 @@ from conference.press.models import Broadcast
 from tests import factories as f
 from tests.conftest import post_form
 from tests.pages import text_of
-from tests.streaming.conftest import backoff_sleeps, credentials_info, google_api, only_loopback  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("only_loopback", "backoff_sleeps")
 
 
 def run_worker(app, now=None) -> int:

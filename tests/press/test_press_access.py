@@ -15,7 +15,7 @@ from conference.press.models import PressRequest, PressRequestState, StreamAcces
 from tests import factories as f
 from tests.conftest import csrf_token, log_in, post_form
 from tests.pages import text_of
-from tests.registration.conftest import deliver, link_in, smtp  # noqa: F401 (fixture)
+from tests.registration.conftest import deliver, link_in
 
 FORM = {"name": "Karin Reporter", "outlet": "Sveriges Radio", "email": "karin@example.org", "phone": "",
         "note": "Presskort 1234", "website": "", "consent": "y"}

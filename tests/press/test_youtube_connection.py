@@ -6,9 +6,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from conference.press import broadcasts
+from conference.streaming.youtube import SCOPE
 from tests.conftest import post_form
 from tests.pages import text_of
-from tests.streaming.conftest import SCOPE, backoff_sleeps, client_config, google_api, only_loopback  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("only_loopback", "backoff_sleeps")
 
 
 @pytest.fixture

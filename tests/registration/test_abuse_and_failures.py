@@ -15,7 +15,7 @@ from conference.registration import services
 from conference.registration.models import Registration, RegistrationState
 from tests import factories as f
 from tests.conftest import csrf_token, post_form
-from tests.registration.conftest import deliver, smtp  # noqa: F401 (fixture)
+from tests.registration.conftest import deliver
 
 FORM = {"name": "Anna", "email": "anna@example.org", "organisation_id": "0", "organisation_name": "X",
         "organisation_kind": "ngo", "consent": "y"}

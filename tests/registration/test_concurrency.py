@@ -15,7 +15,6 @@ from email import message_from_bytes, policy
 import pytest
 from sqlalchemy import func, select, text
 
-from conference import create_app
 from conference.core.timeutil import utcnow
 from conference.events.models import Event
 from conference.extensions import db
@@ -26,7 +25,7 @@ from conference.registration import services
 from conference.registration.models import Registration, RegistrationState
 from tests import factories as f
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("on_postgresql")]
 
 BEFORE_THE_EVENT = datetime(2030, 1, 10, 12, 0, tzinfo=timezone.utc)
 A_WEEK_LATER = datetime(2030, 1, 17, 12, 0, tzinfo=timezone.utc)
@@ -36,29 +35,6 @@ TIME_LIMIT = 180  # seconds for any one crowd of threads; a hang fails the test 
 
 
 # ---------------------------------------------------------------- helpers
-
-@pytest.fixture(autouse=True)
-def on_postgresql(app):
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.fail("concurrency tests need PostgreSQL: "
-                        "bash tests/with_postgres.sh .venv/bin/pytest tests/registration/test_concurrency.py")
-
-
-@pytest.fixture
-def wide_app(app):
-    """The test database through a pool wide enough for one connection per thread."""
-    wide = create_app({
-        **{key: app.config[key] for key in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI",
-                                            "MAIL_FILE_DIRECTORY", "MAIL_SERVER", "RATELIMIT_ENABLED",
-                                            "SERVER_NAME")},
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 50, "max_overflow": 250, "pool_timeout": 60},
-    })
-    yield wide
-    # before clean_database truncates: no connection of ours may hold a lock
-    with wide.app_context():
-        db.engine.dispose()
-
 
 def all_at_once(count: int, work) -> list:
     """Run work(i, start) in `count` threads; each calls start() when ready, and all go on together.

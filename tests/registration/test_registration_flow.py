@@ -52,7 +52,6 @@ def registration(app, email="anna@example.org") -> Registration:
 def confirm_from_mail(client, smtp, address="anna@example.org"):
     path = link_in(smtp.last(address), r"https?://\S+/confirm")
     assert client.get(path).status_code == 200
-    token_page = client.get(path)
     response = client.post(path, data={"csrf_token": csrf_token(client, path)})
     assert response.status_code == 302
     return response.headers["Location"]

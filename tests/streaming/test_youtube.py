@@ -27,7 +27,7 @@ from conference.streaming.youtube import (
     exchange_console_code,
     parse_broadcast_id,
 )
-from tests.streaming.conftest import LeftTheMachine, hours_from_now
+from tests.fixtures.google import LeftTheMachine, hours_from_now
 
 STOCKHOLM = timezone(timedelta(hours=1))
 STARTS = datetime(2026, 11, 26, 9, 0, tzinfo=STOCKHOLM)

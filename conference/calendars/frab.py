@@ -1,7 +1,8 @@
 """The programme in the frab/c3voc schedule format, for conference apps (Giggity, ConfClerk, …).
 
 One document is built as data in the shape of schedule.json, and schedule.xml is written from
-the same data, so the two never disagree. Both follow the c3voc schema in shared/interop.
+the same data, so the two never disagree. Both follow the c3voc schema (kept with the tests in
+tests/calendars/schemas/).
 Everything a client keys on is stable: GUIDs are UUID5 of our ids, `version` changes when
 anything in the programme does.
 """

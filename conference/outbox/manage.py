@@ -3,28 +3,16 @@ failed message again. Under /manage/events/<slug>/outbox/, beside the event's ot
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from conference.core.access import organiser_required
 from conference.core.forms import ConfirmForm
 from conference.core.loading import owned_or_404
 from conference.events.loading import managed_event_or_abort
-from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox import services as outbox
 from conference.outbox.models import OutboxMessage, OutboxState
 
 bp = Blueprint("outbox_manage", __name__)
-
-FAILED_SHOWN = 200  # undelivered messages listed at once: enough to find a mistyped address
-
-
-def failed_messages(event: Event) -> list[OutboxMessage]:
-    """The event's mail that could not be delivered, the latest first."""
-    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.event_id == event.id,
-                                                          OutboxMessage.state == OutboxState.FAILED)
-                              .order_by(OutboxMessage.id.desc()).limit(FAILED_SHOWN)).all()
-
 
 @bp.route("/outbox/")
 @organiser_required
@@ -34,7 +22,7 @@ def outbox_state(slug):
     counts = outbox.state_counts(event.id, batch)
     waiting = counts[OutboxState.QUEUED] + counts[OutboxState.SENDING]
     return render_template("outbox/manage/outbox.html", event=event, counts=counts,
-                           failed=failed_messages(event), batch=batch, waiting=waiting,
+                           failed=outbox.failed_messages(event.id), batch=batch, waiting=waiting,
                            total=sum(counts.values()), confirm=ConfirmForm(), outbox_states=OutboxState,
                            refresh=bool(batch and waiting))
 

@@ -26,6 +26,7 @@ CLAIM_SECONDS = 300
 MAX_ATTEMPTS = 10
 FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 3600
+FAILED_SHOWN = 200  # undelivered messages listed at once: enough to find a mistyped address
 
 
 def enqueue(mail_: Mail, *, kind: str, event_id: int | None = None, batch: str | None = None) -> OutboxMessage:
@@ -185,3 +186,10 @@ def state_counts(event_id: int, batch: str | None = None) -> dict[OutboxState, i
 
 def parsed(row: OutboxMessage) -> EmailMessage:
     return message_from_bytes(row.message, policy=policy.default)
+
+
+def failed_messages(event_id: int) -> list[OutboxMessage]:
+    """The event's mail that could not be delivered, the latest first."""
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.event_id == event_id,
+                                                               OutboxMessage.state == OutboxState.FAILED)
+                                   .order_by(OutboxMessage.id.desc()).limit(FAILED_SHOWN)))

@@ -1,15 +1,12 @@
 """What the organiser's pages of registration list: registrations by state and search, a page at a
-time; invitations and their answers; the invitees of a series; mail that could not be delivered."""
+time; invitations and their answers; the invitees of a series."""
 
 from sqlalchemy import Select, func, or_, select
 
 from conference.events.models import Event, EventSeries
 from conference.extensions import db
-from conference.outbox.models import OutboxMessage, OutboxState
 from conference.registration.models import (Invitation, InvitationState, Registration, RegistrationState,
                                             SeriesInvitee)
-
-FAILED_SHOWN = 200  # undelivered messages listed at once: enough to find a mistyped address
 
 
 def filtered_registrations(event: Event, state: str, search: str) -> Select:
@@ -48,10 +45,3 @@ def series_invitees(series: EventSeries) -> list[SeriesInvitee]:
     """Who is invited to every meeting of the series, the latest first."""
     return db.session.scalars(select(SeriesInvitee).where(SeriesInvitee.series_id == series.id)
                               .order_by(SeriesInvitee.created_at.desc())).all()
-
-
-def failed_messages(event: Event) -> list[OutboxMessage]:
-    """The event's mail that could not be delivered, the latest first."""
-    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.event_id == event.id,
-                                                          OutboxMessage.state == OutboxState.FAILED)
-                              .order_by(OutboxMessage.id.desc()).limit(FAILED_SHOWN)).all()

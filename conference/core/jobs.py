@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import JSON, String, Text, or_, select, text, update
+from sqlalchemy import JSON, String, Text, delete, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,6 +32,7 @@ from conference.core.types import UTCDateTime, enum_column
 from conference.extensions import db
 
 CLAIM_SECONDS = 600  # a job still running after this is taken to have died with its worker
+KEEP_FINISHED = timedelta(days=30)  # done and failed one-off jobs stay this long, for organisers asking why
 MAX_ATTEMPTS = 8
 FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 3600
@@ -202,3 +203,11 @@ def run_due(now: datetime | None = None) -> int:
     for job_id in claim_due(now):
         done += run_one(job_id, now)
     return done
+
+
+@periodic(every=timedelta(days=1))
+def forget_finished_jobs(now: datetime) -> None:
+    """One-off jobs that are done or failed for good leave the table after a while; periodic ones stay."""
+    db.session.execute(delete(Job).where(~Job.periodic, Job.state.in_([JobState.DONE, JobState.FAILED]),
+                                         Job.created_at < now - KEEP_FINISHED)
+                       .execution_options(synchronize_session=False))

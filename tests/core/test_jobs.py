@@ -123,10 +123,25 @@ def test_only_registered_one_off_jobs_can_be_queued(ctx, registered):
         jobs.enqueue(len)
 
 
+def test_finished_one_off_jobs_leave_the_table_after_thirty_days_and_periodic_ones_stay(ctx, registered):
+    jobs.enqueue(note, text="old")
+    jobs.enqueue(note_then_fail, text="recent failure")
+    db.session.commit()
+    for row in db.session.scalars(select(Job)):
+        row.created_at = T0 - timedelta(days=31) if row.payload.get("text") == "old" else T0
+    db.session.commit()
+    work(T0)
+    jobs.forget_finished_jobs(T0 + timedelta(hours=1))
+    db.session.commit()
+    left = {row.payload.get("text") or row.name for row in db.session.scalars(select(Job))}
+    assert "old" not in left and "recent failure" in left and jobs.job_name(tick) in left
+
+
 def test_every_feature_registers_its_work(app):
     names = set(jobs.REGISTRY)
     assert {"registration.jobs.give_back_unconfirmed_places", "press.jobs.read_broadcast_states",
-            "press.jobs.move_broadcast", "consultation.proposals.jobs.publish_scheduled_feedback"} <= names
+            "press.jobs.move_broadcast", "consultation.proposals.jobs.publish_scheduled_feedback",
+            "core.jobs.forget_finished_jobs"} <= names
     assert [f.__module__ for f in jobs.EVERY_TURN] == ["conference.outbox.jobs"]
 
 

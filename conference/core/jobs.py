@@ -149,9 +149,10 @@ def claim_due(now: datetime, limit: int = 20) -> list[int]:
 
 
 def run_one(job_id: int, now: datetime) -> bool:
-    """Run a claimed job; its changes and its new state commit together. Returns whether it succeeded."""
+    """Run a job this worker claimed at `now`; its changes and its new state commit together, and only
+    while the claim is still this worker's. Returns whether it succeeded."""
     row = db.session.get(Job, job_id)
-    registered = REGISTRY[row.name]
+    registered, claim = REGISTRY[row.name], now + timedelta(seconds=CLAIM_SECONDS)
     try:
         registered.function(now=now, **row.payload)
     except Exception as error:  # noqa: BLE001 - one failing job must not stop the others
@@ -160,16 +161,20 @@ def run_one(job_id: int, now: datetime) -> bool:
         record_failure(db.session.get(Job, job_id), registered, f"{type(error).__name__}: {error}", now)
         db.session.commit()
         return False
-    row = db.session.get(Job, job_id)  # the job may have expired the session's objects
-    row.attempts = 0
-    row.last_error = None
-    row.claimed_until = None
-    row.finished_at = now
+    finished = {"attempts": 0, "last_error": None, "claimed_until": None, "finished_at": now}
     if registered.every is None:
-        row.state = JobState.DONE
+        finished["state"] = JobState.DONE
     else:
-        row.state = JobState.QUEUED
-        row.due_at = now + registered.every
+        finished.update(state=JobState.QUEUED, due_at=now + registered.every)
+    still_ours = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.state == JobState.RUNNING, Job.claimed_until == claim)
+        .values(**finished).execution_options(synchronize_session=False)).rowcount == 1
+    if not still_ours:
+        # the claim lapsed and another worker took the job over: its run counts, this one's changes go
+        db.session.rollback()
+        current_app.logger.warning("job %s (%s) outlived its claim; its changes were rolled back",
+                                   registered.name, job_id)
+        return False
     db.session.commit()
     return True
 

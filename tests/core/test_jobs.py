@@ -116,6 +116,23 @@ def test_a_job_whose_worker_died_is_taken_over_when_its_claim_lapses(ctx, regist
     assert [n["text"] for n in notes()].count("orphan") == 1
 
 
+def test_a_worker_whose_claim_lapsed_mid_job_rolls_its_run_back_and_the_other_workers_run_counts(ctx, registered):
+    jobs.enqueue(note, text="slow")
+    db.session.commit()
+    [slow_claim] = jobs.claim_due(T0)  # the first worker starts, and takes too long
+    db.session.remove()
+    later = T0 + timedelta(seconds=jobs.CLAIM_SECONDS + 1)
+    assert jobs.claim_due(later) == [slow_claim]  # a second worker takes the lapsed job over and runs it
+    assert jobs.run_one(slow_claim, later) is True
+    db.session.remove()
+
+    assert jobs.run_one(slow_claim, T0) is False  # the first worker finishes at last
+
+    assert [n["text"] for n in notes()].count("slow") == 1
+    row = db.session.get(Job, slow_claim)
+    assert (row.state, row.finished_at) == (JobState.DONE, later)
+
+
 def test_only_registered_one_off_jobs_can_be_queued(ctx, registered):
     with pytest.raises(ValueError):
         jobs.enqueue(tick)

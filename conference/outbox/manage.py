@@ -9,6 +9,7 @@ from conference.core.forms import ConfirmForm
 from conference.core.loading import owned_or_404
 from conference.events.loading import managed_event_or_abort
 from conference.extensions import db
+from conference.outbox import hooks
 from conference.outbox import services as outbox
 from conference.outbox.models import OutboxMessage, OutboxState
 
@@ -20,10 +21,13 @@ def outbox_state(slug):
     event = managed_event_or_abort(slug)
     batch = request.args.get("batch") or None  # the mail of one upload of invitations, while it goes out
     counts = outbox.state_counts(event.id, batch)
-    waiting = counts[OutboxState.QUEUED] + counts[OutboxState.SENDING]
-    return render_template("outbox/manage/outbox.html", event=event, counts=counts,
+    # messages of the batch a job has yet to write are waiting too, though no row holds them yet
+    to_come = sum(hooks.messages_to_come.run(event_id=event.id, batch=batch)) if batch else 0
+    waiting = counts[OutboxState.QUEUED] + counts[OutboxState.SENDING] + to_come
+    return render_template("outbox/manage/outbox.html", event=event, counts=counts, to_come=to_come,
                            failed=outbox.failed_messages(event.id), batch=batch, waiting=waiting,
-                           total=sum(counts.values()), confirm=ConfirmForm(), outbox_states=OutboxState,
+                           total=sum(counts.values()) + to_come, confirm=ConfirmForm(),
+                           outbox_states=OutboxState,
                            refresh=bool(batch and waiting))
 
 

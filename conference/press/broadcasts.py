@@ -1,8 +1,9 @@
 """The event's YouTube broadcast: linking, creating, rescheduling and the cached state.
 
-YouTube is called from the organiser's own actions on the Stream tab and from the worker, never
-from a public page nor from a reaction to another change: viewers see the last known state, so a
-YouTube outage or an exhausted quota costs them nothing, and saving an event never waits for YouTube.
+YouTube is called from the worker only, never from a request: what an organiser asks on the Stream
+tab is stored as a `BroadcastRequest` that a job carries out (`carry_out`), and saving an event queues
+a job that moves the broadcast. Viewers see the last known state, so a YouTube outage or an exhausted
+quota costs them nothing, and no page waits for YouTube.
 """
 
 import json
@@ -18,11 +19,14 @@ from conference.core import audit
 from conference.core.errors import Refusal
 from conference.events.models import Event
 from conference.extensions import db
-from conference.press.models import Broadcast
+from conference.press.models import Broadcast, BroadcastAction, BroadcastRequest
 from conference.streaming import youtube
 
 POLL_BEFORE = timedelta(hours=2)  # the worker reads the state from this long before the start
 POLL_AFTER = timedelta(hours=1)
+# a request still open after this has outlived its job's retries (a bug, not YouTube): it no longer
+# holds up the next one
+REQUEST_ABANDONED_AFTER = timedelta(hours=2)
 
 
 class NotConnected(youtube.StreamingError):
@@ -52,6 +56,9 @@ class StreamingProblem(Refusal):
         "no_client_secrets": _l("The YouTube OAuth client is not configured (YOUTUBE_CLIENT_SECRETS_FILE)."),
         "no_refresh_token": _l("Google gave no lasting access. Remove the app's access in your Google account and "
                                "connect again."),
+        "busy": _l("YouTube is still being asked about the last request. Wait for its answer, then try again."),
+        "abandoned": _l("The request to YouTube was not carried out. Try again; if it happens again, tell an "
+                        "administrator."),
     }
 
     @property
@@ -135,27 +142,26 @@ def record_problem(event: Event, error: youtube.StreamingError, now: datetime) -
         broadcast.problem_at = now
 
 
-def link(event: Event, text: str, *, now: datetime) -> Broadcast:
-    """Link an existing broadcast, by its address or id."""
-    try:
-        broadcast_id = youtube.parse_broadcast_id(text)
-    except ValueError:
-        raise youtube.StreamingError(code="not_a_broadcast_address") from None
+def link(event: Event, broadcast_id: str, *, now: datetime, user_id: int | None = None) -> Broadcast:
+    """Link an existing broadcast by its id; linking the same one again only reads it again."""
     api = client()
     info = api.get_broadcast(broadcast_id)
     keep_refreshed(api)
     broadcast = remember(event, info, now, created_here=False)
-    audit.record("broadcast.linked", event, youtube_id=info.id)
+    audit.record("broadcast.linked", event, youtube_id=info.id, user_id=user_id)
     return broadcast
 
 
-def create(event: Event, *, now: datetime) -> Broadcast:
-    """Create a scheduled, unlisted, embeddable broadcast with the programme's times."""
+def create(event: Event, *, now: datetime, user_id: int | None = None) -> Broadcast:
+    """Create a scheduled, unlisted, embeddable broadcast with the programme's times.
+
+    Sends the creation whenever it is called: the worker goes through `create_once`.
+    """
     api = client()
     info = api.create_broadcast(event.title, event.summary, event.starts_at, event.ends_at)
     keep_refreshed(api)
     broadcast = remember(event, info, now, created_here=True)
-    audit.record("broadcast.created", event, youtube_id=info.id)
+    audit.record("broadcast.created", event, youtube_id=info.id, user_id=user_id)
     return broadcast
 
 
@@ -201,3 +207,83 @@ def poll_due(now: datetime) -> int:
         except youtube.StreamingError as error:
             record_problem(broadcast.event, error, now)
     return read
+
+
+# ---------------------------------------------------------------- the organiser's requests, carried out by the worker
+
+def latest_request(event: Event) -> BroadcastRequest | None:
+    return db.session.scalar(select(BroadcastRequest).where(BroadcastRequest.event_id == event.id)
+                             .order_by(BroadcastRequest.id.desc()).limit(1))
+
+
+def open_request(event: Event) -> BroadcastRequest | None:
+    return db.session.scalar(select(BroadcastRequest).where(BroadcastRequest.event_id == event.id,
+                                                            BroadcastRequest.finished_at.is_(None)))
+
+
+def is_abandoned(request: BroadcastRequest, now: datetime) -> bool:
+    return request.finished_at is None and request.requested_at < now - REQUEST_ABANDONED_AFTER
+
+
+def finish(request: BroadcastRequest, now: datetime, error: youtube.StreamingError | None = None,
+           *, outcome_unknown: bool = False) -> None:
+    request.finished_at = now
+    request.problem = error.code if error is not None else None
+    request.outcome_unknown = outcome_unknown
+
+
+def carry_out(request: BroadcastRequest, *, now: datetime) -> None:
+    """Do what the organiser asked, once: a request already finished is left alone, so the job may run again.
+
+    Each request is tried once: the organiser is looking at the Stream tab and decides whether to ask
+    again. YouTube's refusal is stored on the request (and, for reading the state, on the broadcast).
+    """
+    if request.finished_at is not None:
+        return
+    if request.action is BroadcastAction.CREATE:
+        create_once(request, now=now)
+        return
+    event = request.event
+    try:
+        if request.action is BroadcastAction.LINK:
+            link(event, request.youtube_id, now=now, user_id=request.requested_by_user_id)
+        else:
+            refresh(event, now=now)
+    except youtube.StreamingError as error:
+        if request.action is BroadcastAction.REFRESH:
+            record_problem(event, error, now)
+        finish(request, now, error)
+    else:
+        finish(request, now)
+
+
+def create_once(request: BroadcastRequest, *, now: datetime) -> None:
+    """Create the broadcast the organiser asked for, never two.
+
+    YouTube offers no idempotency key for a creation, and a POST whose answer was lost (a timeout, a
+    server error, a worker that died before its commit) may have created the broadcast all the same.
+    Looking it up afterwards would mean guessing by title and time among the channel's broadcasts,
+    which could pick another one. So the attempt is committed (`sent_at`) before the POST leaves, and a
+    creation is sent at most once per request: a run that finds `sent_at` already set, or a POST without
+    a clear answer, finishes the request as `outcome_unknown`. The Stream tab then says so, and the
+    organiser looks in YouTube Studio and links the broadcast there, or asks for a new one with a new
+    request. A refusal YouTube did answer (quota, permissions) created nothing and is shown as it is.
+    """
+    event = request.event
+    if of(event) is not None:
+        finish(request, now)  # linked or created meanwhile: nothing to create
+        return
+    if request.sent_at is not None:
+        finish(request, now, outcome_unknown=True)  # an earlier run sent it and never stored the answer
+        return
+    request.sent_at = now
+    db.session.commit()  # before the POST leaves, so that no later run sends it again
+    try:
+        create(event, now=now, user_id=request.requested_by_user_id)
+    except youtube.YouTubeUnreachable as error:  # no answer, or a server error: it may exist all the same
+        finish(request, now, error, outcome_unknown=True)
+    except youtube.StreamingError as error:  # YouTube answered no (or we never reached the POST)
+        finish(request, now, error)
+    else:
+        request.youtube_id = of(event).youtube_id
+        finish(request, now)

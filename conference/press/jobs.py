@@ -1,4 +1,4 @@
-"""The press feature's work for the worker: YouTube is called here, never from a reaction."""
+"""The press feature's work for the worker: YouTube is called here, never from a request or a reaction."""
 
 from datetime import datetime, timedelta
 
@@ -8,6 +8,7 @@ from conference.core.jobs import job, periodic
 from conference.events.models import Event
 from conference.extensions import db
 from conference.press import broadcasts
+from conference.press.models import BroadcastRequest
 from conference.streaming import youtube
 
 # worth another try later; every other refusal stays until the organiser acts, shown on the Stream tab
@@ -36,3 +37,12 @@ def move_broadcast(now: datetime, event_id: int) -> None:
         if isinstance(error, PASSING_PROBLEMS):
             db.session.commit()  # shown to the organiser while the job waits for its next try
             raise
+
+
+@job
+def carry_out_broadcast_request(now: datetime, request_id: int) -> None:
+    """What an organiser asked on the Stream tab: link, create or read the broadcast; safe to run again."""
+    request = db.session.get(BroadcastRequest, request_id)
+    if request is None:
+        return  # the event was deleted meanwhile
+    broadcasts.carry_out(request, now=now)

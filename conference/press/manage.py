@@ -14,8 +14,7 @@ from conference.events.models import Event
 from conference.extensions import db
 from conference.press import broadcasts, forms, services
 from conference.press.labels import STREAM_AUDIENCE
-from conference.press.models import PressRequest, PressRequestState, StreamAudience
-from conference.streaming.youtube import StreamingError
+from conference.press.models import BroadcastAction, PressRequest, PressRequestState, StreamAudience
 
 bp = Blueprint("press_manage", __name__)
 
@@ -126,12 +125,24 @@ def stream(slug):
 
 def render_stream(event, form, link_form=None, status=None):
     broadcast = broadcasts.of(event)
-    problem = broadcasts.StreamingProblem(broadcast.problem) if broadcast and broadcast.problem else None
     errors = bool(form.errors or (link_form and link_form.errors))
+    link_form = link_form or forms.LinkBroadcastForm()
+    latest = broadcasts.latest_request(event)
+    asking = latest if latest and latest.finished_at is None and not broadcasts.is_abandoned(latest, utcnow()) else None
+    problems = [broadcast.problem] if broadcast and broadcast.problem else []
+    if latest and latest is not asking:
+        if latest.finished_at is None:
+            problems.append("abandoned")
+        elif latest.problem and latest.action is BroadcastAction.CREATE:
+            problems.append(latest.problem)
+        elif latest.problem and latest.action is BroadcastAction.LINK and not link_form.errors:
+            # YouTube's answer to the address the organiser gave, beside the field they gave it in
+            link_form.broadcast.data = link_form.broadcast.data or latest.youtube_id
+            show_refusal(link_form, broadcasts.StreamingProblem(latest.problem, field="broadcast"))
     return render_template(
-        "press/manage/stream.html", event=event, stream=services.stream_of(event), form=form,
-        link_form=link_form or forms.LinkBroadcastForm(),
-        broadcast=broadcast, problem=str(problem.message) if problem else "",
+        "press/manage/stream.html", event=event, stream=services.stream_of(event), form=form, link_form=link_form,
+        broadcast=broadcast, problems=[str(broadcasts.StreamingProblem(code).message) for code in problems],
+        asking=asking, outcome_unknown=bool(latest and latest is not asking and latest.outcome_unknown),
         connected=broadcasts.is_connected(), viewers=services.viewers(event),
         refused=services.refused_attempts(event), confirm=ConfirmForm(),
         opens_closes=services.window(event)), status or (422 if errors else 200)
@@ -140,17 +151,17 @@ def render_stream(event, form, link_form=None, status=None):
 @bp.route("/stream/broadcast", methods=["POST"])
 @login_required
 def link_broadcast(slug):
+    """The worker asks YouTube for the broadcast; only an address that is none is refused at once."""
     event = managed_event_or_abort(slug)
     link_form = forms.LinkBroadcastForm()
     if link_form.validate_on_submit():
         try:
-            broadcasts.link(event, link_form.broadcast.data, now=utcnow())
-        except StreamingError as error:
+            services.ask_to_link(event, link_form.broadcast.data, user_id=current_user.id, now=utcnow())
+        except broadcasts.StreamingProblem as problem:
             db.session.rollback()
-            show_refusal(link_form, broadcasts.StreamingProblem(error.code, field="broadcast"))
+            show_refusal(link_form, broadcasts.StreamingProblem(problem.code, field="broadcast"))
         else:
             db.session.commit()
-            flash(_("The broadcast was linked to the event."), "success")
             return redirect(url_for(".stream", slug=slug))
     return render_stream(event, settings_form(event), link_form, status=422)
 
@@ -158,19 +169,15 @@ def link_broadcast(slug):
 @bp.route("/stream/broadcast/<any(create, refresh):action>", methods=["POST"])
 @login_required
 def change_broadcast(slug, action):
+    """The worker creates the broadcast or reads its state; the Stream tab shows the request until it has."""
     event = managed_event_or_abort(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        if action == "create":
-            broadcasts.create(event, now=utcnow())
-            flash(_("A scheduled, unlisted broadcast was created on YouTube."), "success")
-        else:
-            broadcasts.refresh(event, now=utcnow())
-            flash(_("The broadcast's state was read from YouTube."), "success")
-    except StreamingError as error:
+        services.ask_youtube(event, BroadcastAction(action), user_id=current_user.id, now=utcnow())
+    except broadcasts.StreamingProblem as problem:
         db.session.rollback()
-        broadcasts.record_problem(event, error, utcnow())
-        show_refusal(None, broadcasts.StreamingProblem(error.code))
-    db.session.commit()
+        show_refusal(None, problem)
+    else:
+        db.session.commit()
     return redirect(url_for(".stream", slug=slug))

@@ -146,3 +146,36 @@ class Broadcast(db.Model):
     problem_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
+
+
+class BroadcastAction(enum.Enum):
+    LINK = "link"  # link the existing broadcast youtube_id
+    CREATE = "create"  # create a scheduled, unlisted broadcast with the programme's times
+    REFRESH = "refresh"  # read the linked broadcast's state now
+
+
+class BroadcastRequest(db.Model):
+    """What an organiser asked YouTube to do with an event's broadcast: the worker carries it out, the
+    Stream tab shows it while it waits and how it ended."""
+
+    __tablename__ = "broadcast_request"
+    __table_args__ = (
+        # one request at a time per event: a button pressed twice, or by two organisers, asks once
+        db.Index("uq_broadcast_request_open", "event_id", unique=True,
+                 sqlite_where=text("finished_at IS NULL"), postgresql_where=text("finished_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    action: Mapped[BroadcastAction] = mapped_column(enum_column(BroadcastAction))
+    youtube_id: Mapped[str | None] = mapped_column(String(20))  # the broadcast to link, or the one created
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    requested_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # set and committed just before the worker sends a creation: a later run that finds it set cannot
+    # know whether YouTube created the broadcast, and does not send it again
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    problem: Mapped[str | None] = mapped_column(String(40))  # the StreamingError's code, if YouTube said no
+    outcome_unknown: Mapped[bool] = mapped_column(default=False)  # whether YouTube created the broadcast is not known
+
+    event: Mapped[Event] = relationship()

@@ -1,4 +1,5 @@
-"""The rules of stream access: press requests, their review, personal watch links and the watch window."""
+"""The rules of stream access: press requests, their review, personal watch links and the watch window; and
+what organisers ask YouTube about the event's broadcast, which the worker carries out."""
 
 import enum
 from dataclasses import dataclass
@@ -8,16 +9,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from conference.core import audit, tokens
+from conference.core import audit, jobs, tokens
 from conference.core.addresses import normalise_email
 from conference.core.errors import Refusal
 from conference.core.rows import insert_or_existing
 from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox.compose import external_url
-from conference.press import mails
-from conference.press.models import (PressRequest, PressRequestState, StreamAccess, StreamAccessKind, StreamAudience,
-                                     StreamSettings, StreamView, ViewOutcome)
+from conference.press import broadcasts, mails
+from conference.press.jobs import carry_out_broadcast_request
+from conference.press.models import (BroadcastAction, BroadcastRequest, PressRequest, PressRequestState, StreamAccess,
+                                     StreamAccessKind, StreamAudience, StreamSettings, StreamView, ViewOutcome)
+from conference.streaming import youtube
 
 WATCH = "watch"
 LINK_LIFETIME_AFTER_EVENT = timedelta(days=1)  # time enough to watch the end, then the link dies
@@ -262,3 +265,41 @@ def copy_stream_settings(source: Event, copy: Event) -> None:
         db.session.add(StreamSettings(event_id=copy.id, audience=settings.audience,
                                       opens_minutes=settings.opens_minutes,
                                       press_contact_email=settings.press_contact_email))
+
+
+# ---------------------------------------------------------------- the broadcast: asked here, done by the worker
+
+def ask_youtube(event: Event, action: BroadcastAction, *, user_id: int | None, now: datetime,
+                youtube_id: str | None = None) -> BroadcastRequest:
+    """Store what the organiser asks of YouTube and queue the job that does it, in the caller's transaction.
+
+    Nothing reaches YouTube before the commit. One request at a time per event: the unique index over
+    open requests decides, so a button pressed twice (or by two organisers) asks once, and the second
+    press is told to wait (`busy`). A request that outlived its job's retries no longer holds up the next.
+    """
+    if not broadcasts.is_connected():
+        raise broadcasts.StreamingProblem("not_connected")
+    if action is BroadcastAction.REFRESH and broadcasts.of(event) is None:
+        raise broadcasts.StreamingProblem("not_found")
+    earlier = broadcasts.open_request(event)
+    if earlier is not None and broadcasts.is_abandoned(earlier, now):
+        earlier.finished_at = now
+        earlier.problem = "abandoned"
+        db.session.flush()
+    request, new = insert_or_existing(
+        BroadcastRequest(event_id=event.id, action=action, youtube_id=youtube_id, requested_at=now,
+                         requested_by_user_id=user_id),
+        lambda: broadcasts.open_request(event))
+    if not new:
+        raise broadcasts.StreamingProblem("busy")
+    jobs.enqueue(carry_out_broadcast_request, request_id=request.id)
+    return request
+
+
+def ask_to_link(event: Event, text: str, *, user_id: int | None, now: datetime) -> BroadcastRequest:
+    """Link the broadcast at this address or id; an address that is no YouTube broadcast is refused at once."""
+    try:
+        youtube_id = youtube.parse_broadcast_id(text)
+    except ValueError:
+        raise broadcasts.StreamingProblem("not_a_broadcast_address", field="broadcast") from None
+    return ask_youtube(event, BroadcastAction.LINK, youtube_id=youtube_id, user_id=user_id, now=now)

@@ -1,21 +1,24 @@
-"""Invitations to invitation-only events: one by one or from a CSV file, answered from a personal link."""
+"""Invitations to invitation-only events: one by one or from a CSV file, answered from a personal link.
+
+One invitation is mailed at once. The mail of a file's invitees is written by the worker (`mail_next`,
+run by `registration.jobs.send_invitations`); each invitation records when its mail was queued.
+"""
 
 import csv
 import io
-import secrets
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from conference.calendars import itip
 from conference.core import audit, tokens
 from conference.core.addresses import normalise_email
 from conference.core.errors import Refusal
+from conference.core.timeutil import utcnow
 from conference.events.meetings import follows_rule, meetings_of
-from conference.events.models import Event
+from conference.events.models import Event, EventSeries
 from conference.extensions import db
 from conference.outbox import services as outbox
 from conference.outbox.compose import CalendarPart, external_url
@@ -51,14 +54,6 @@ class RowProblem(Refusal):
         self.value = value
 
 
-@dataclass
-class UploadResult:
-    invited: list[Invitation] = field(default_factory=list)
-    already_invited: list[str] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-    batch: str | None = None
-
-
 class UploadRefused(Refusal):
     """The file cannot be read as a list of invitees; `code` says why, `problems` lists the bad rows."""
 
@@ -89,23 +84,28 @@ def existing_emails(event: Event) -> set[str]:
 
 
 def invite(event: Event, *, name: str, email: str, organisation_name: str = "", stakeholder_group: str = "",
-           language: str = "sv", user_id: int | None = None, batch: str | None = None) -> Invitation:
+           language: str = "sv", user_id: int | None = None, batch: str | None = None,
+           now: datetime | None = None) -> Invitation:
     """Invite one person and queue the mail; an address already invited raises."""
     if normalise_email(email) in existing_emails(event):
         raise services.RegistrationError("already_invited")
+    now = now or utcnow()
     invitation = new_invitation(event, name=name, email=email, organisation_name=organisation_name,
-                                stakeholder_group=stakeholder_group, language=language, user_id=user_id, batch=batch)
+                                stakeholder_group=stakeholder_group, language=language, user_id=user_id, batch=batch,
+                                now=now)
     send_invitation(invitation)
+    invitation.mailed_at = now
     return invitation
 
 
 def new_invitation(event: Event, *, name: str, email: str, organisation_name: str, stakeholder_group: str,
-                   language: str, user_id: int | None, batch: str | None) -> Invitation:
+                   language: str, user_id: int | None, batch: str | None, now: datetime | None = None) -> Invitation:
     normalised = normalise_email(email)
     invitation = Invitation(event_id=event.id, event=event, name=name.strip(), email=email.strip(),
                             email_normalised=normalised, organisation_name=organisation_name.strip(),
                             stakeholder_group=stakeholder_group.strip(), language=language,
-                            invited_by_user_id=user_id, batch=batch, nonce=tokens.new_nonce())
+                            invited_by_user_id=user_id, batch=batch, nonce=tokens.new_nonce(),
+                            created_at=now or utcnow())
     invitation.token_hash = tokens.hash_token(token_of(invitation))
     db.session.add(invitation)
     db.session.flush()
@@ -196,22 +196,6 @@ def checked_rows(data: bytes) -> list[dict]:
     return rows
 
 
-def import_csv(event: Event, data: bytes, *, language: str, user_id: int | None) -> UploadResult:
-    """Invite everyone in the file, or nobody: any bad row refuses the whole file with its line numbers."""
-    rows = checked_rows(data)
-    result = UploadResult(batch=secrets.token_hex(8))
-    already = existing_emails(event)
-    for row in rows:
-        if normalise_email(row["email"]) in already:
-            result.already_invited.append(row["email"])
-            continue
-        result.invited.append(invite(event, name=row["name"], email=row["email"],
-                                     organisation_name=row.get("organisation", ""),
-                                     stakeholder_group=row.get("group", ""), language=language,
-                                     user_id=user_id, batch=result.batch))
-    return result
-
-
 def accept(invitation: Invitation, applicant: services.Applicant, *, now: datetime, consent_version: str):
     """The invitee says yes: a registration whose address the link has proven."""
     if invitation.state is not InvitationState.INVITED:
@@ -236,55 +220,68 @@ def decline(invitation: Invitation, *, now: datetime) -> None:
 
 
 def invite_to_series(series, *, name: str, email: str, organisation_name: str = "", stakeholder_group: str = "",
-                     language: str = "sv", user_id: int | None = None, batch: str | None = None):
-    """Invite a person to every meeting of a series at once.
+                     language: str = "sv", user_id: int | None = None, now: datetime | None = None) -> SeriesInvitee:
+    """Invite a person to every meeting of a series at once, and queue the mail."""
+    now = now or utcnow()
+    invitee = add_to_series(series, name=name, email=email, organisation_name=organisation_name,
+                            stakeholder_group=stakeholder_group, language=language, user_id=user_id, now=now)
+    mail_series_invitee(invitee)
+    invitee.mailed_at = now
+    for invitation in invitations_of_invitee(invitee):
+        invitation.mailed_at = now
+    return invitee
 
-    A weekly series goes out as one invitation whose RRULE holds every meeting; meetings on
-    dates of their own go out as one invitation each. Either way each meeting keeps its own
-    answer (and place), through its own link.
+
+def add_to_series(series, *, name: str, email: str, organisation_name: str = "", stakeholder_group: str = "",
+                  language: str = "sv", user_id: int | None = None, batch: str | None = None,
+                  invited: dict[int, set[str]] | None = None, now: datetime | None = None) -> SeriesInvitee:
+    """The invitee of a series and an invitation to each meeting not yet cancelled, each with its own answer
+    (and place) through its own link; the mail is the caller's (`mail_series_invitee`).
+
+    `invited` maps each meeting to the addresses invited to it, for a caller adding many invitees at once.
     """
+    invited = {} if invited is None else invited
+    now = now or utcnow()
     normalised = normalise_email(email)
     if db.session.scalar(select(SeriesInvitee.id).where(SeriesInvitee.series_id == series.id,
                                                         SeriesInvitee.email_normalised == normalised)):
         raise services.RegistrationError("already_invited")
     invitee = SeriesInvitee(series_id=series.id, name=name.strip(), email=email.strip(), email_normalised=normalised,
                             organisation_name=organisation_name.strip(), stakeholder_group=stakeholder_group.strip(),
-                            language=language)
+                            language=language, batch=batch, created_at=now)
     db.session.add(invitee)
     db.session.flush()
-    meetings = [m for m in meetings_of(series) if m.cancelled_at is None]
-    weekly = follows_rule(series)
-    per_meeting = []
-    for meeting in meetings:
-        if normalised in existing_emails(meeting):
+    for meeting in meetings_of(series):
+        if meeting.id not in invited:
+            invited[meeting.id] = existing_emails(meeting)
+        if meeting.cancelled_at is not None or normalised in invited[meeting.id]:
             continue
+        invited[meeting.id].add(normalised)
         invitation = new_invitation(meeting, name=name, email=email, organisation_name=organisation_name,
                                     stakeholder_group=stakeholder_group, language=language, user_id=user_id,
-                                    batch=batch)
+                                    batch=batch, now=now)
         invitation.series_invitee_id = invitee.id
-        per_meeting.append(invitation)
-        if not weekly:
-            send_invitation(invitation)
-    if weekly:
-        send_series_invitation(series, invitee, per_meeting)
     audit.record("series.invited", series, email=normalised, user_id=user_id)
     return invitee
 
 
-def import_csv_to_series(series, data: bytes, *, language: str, user_id: int | None) -> UploadResult:
-    """Invite everyone in the file to every meeting of the series, or nobody."""
-    rows = checked_rows(data)
-    already = set(db.session.scalars(select(SeriesInvitee.email_normalised).where(SeriesInvitee.series_id == series.id)))
-    result = UploadResult(batch=secrets.token_hex(8))
-    for row in rows:
-        if normalise_email(row["email"]) in already:
-            result.already_invited.append(row["email"])
-            continue
-        invite_to_series(series, name=row["name"], email=row["email"], organisation_name=row.get("organisation", ""),
-                         stakeholder_group=row.get("group", ""), language=language, user_id=user_id,
-                         batch=result.batch)
-        result.invited.append(row["email"])
-    return result
+def invitations_of_invitee(invitee: SeriesInvitee) -> list[Invitation]:
+    """The invitee's invitations to the meetings, in the order the meetings come."""
+    return list(db.session.scalars(
+        select(Invitation).join(Event, Event.id == Invitation.event_id)
+        .where(Invitation.series_invitee_id == invitee.id).order_by(Event.occurrence_start, Event.id)))
+
+
+def mail_series_invitee(invitee: SeriesInvitee) -> None:
+    """A weekly series goes out as one invitation whose RRULE holds every meeting; meetings on dates of their
+    own go out as one invitation each. A meeting cancelled before the mail is written is left out."""
+    series = db.session.get(EventSeries, invitee.series_id)
+    per_meeting = [i for i in invitations_of_invitee(invitee) if i.event.cancelled_at is None]
+    if follows_rule(series):
+        send_series_invitation(series, invitee, per_meeting)
+        return
+    for invitation in per_meeting:
+        send_invitation(invitation)
 
 
 def send_series_invitation(series, invitee, per_meeting: list[Invitation]) -> None:
@@ -294,6 +291,49 @@ def send_series_invitation(series, invitee, per_meeting: list[Invitation]) -> No
     first = per_meeting[0] if per_meeting else None
     outbox.send("registration/series_invitation", recipient, _l("Invitation: %(title)s", title=series.name),
                 kind="invitation.series", event_id=first.event_id if first else None,
-                batch=first.batch if first else None, reply_to=first.event.contact_email if first else None,
+                batch=invitee.batch, reply_to=first.event.contact_email if first else None,
                 calendar=CalendarPart("REQUEST", itip.series_calendar(series, recipient), filename="series.ics"),
                 invitee=invitee, series=series, meetings=meetings)
+
+
+# ---------------------------------------------------------------- the mail of an upload, written by the worker
+
+def take_for_mailing(model: type[Invitation] | type[SeriesInvitee], row_id: int, now: datetime) -> bool:
+    """Mark one invitee's mail as queued, unless a run before (or beside) this one did: the database decides."""
+    return db.session.execute(
+        update(model).where(model.id == row_id, model.mailed_at.is_(None)).values(mailed_at=now)
+        .execution_options(synchronize_session=False)).rowcount == 1
+
+
+def mail_next(batch: str, *, now: datetime, limit: int) -> int:
+    """Queue the mail of up to `limit` invitees of an upload not mailed yet; how many were looked at (0: done).
+
+    Each invitee's `mailed_at` is set with a conditional UPDATE in the transaction that queues their mail,
+    so the two commit together or not at all: a job run again, or beside another, mails nobody twice, and a
+    chunk rolled back (a crash, an error) is left whole to the next run. A meeting cancelled before its
+    invitation was written gets none: its calendar never held the meeting.
+    """
+    invitees = db.session.scalars(select(SeriesInvitee).where(SeriesInvitee.batch == batch,
+                                                              SeriesInvitee.mailed_at.is_(None))
+                                  .order_by(SeriesInvitee.id).limit(limit)).all()
+    for invitee in invitees:
+        if take_for_mailing(SeriesInvitee, invitee.id, now):
+            mail_series_invitee(invitee)
+            for invitation in invitations_of_invitee(invitee):
+                take_for_mailing(Invitation, invitation.id, now)
+    if invitees:
+        return len(invitees)
+    invitations = db.session.scalars(select(Invitation).where(Invitation.batch == batch,
+                                                              Invitation.mailed_at.is_(None))
+                                     .order_by(Invitation.id).limit(limit)).all()
+    for invitation in invitations:
+        if take_for_mailing(Invitation, invitation.id, now) and invitation.event.cancelled_at is None:
+            send_invitation(invitation)
+    return len(invitations)
+
+
+def still_to_mail(event_id: int, batch: str) -> int:
+    """The invitations of an upload to this event whose mail the worker has yet to write."""
+    return db.session.scalar(select(func.count(Invitation.id)).where(
+        Invitation.event_id == event_id, Invitation.batch == batch, Invitation.mailed_at.is_(None),
+        Invitation.series_invitee_id.is_(None))) or 0

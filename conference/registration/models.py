@@ -83,7 +83,12 @@ class InvitationState(enum.Enum):
 class Invitation(db.Model):
     """A personal invitation to an invitation-only event, answered from a link."""
 
-    __table_args__ = (db.UniqueConstraint("event_id", "email_normalised", name="uq_invitation_event_email"),)
+    __table_args__ = (
+        db.UniqueConstraint("event_id", "email_normalised", name="uq_invitation_event_email"),
+        # what an upload's job has yet to mail: small, and empty once the mail has gone out
+        db.Index("ix_invitation_unmailed", "batch", sqlite_where=text("mailed_at IS NULL"),
+                 postgresql_where=text("mailed_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
@@ -100,6 +105,8 @@ class Invitation(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     invited_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     batch: Mapped[str | None] = mapped_column(String(40))  # the upload it came in, for progress
+    # when its invitation mail was queued; NULL while the upload's job has yet to write it
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     series_invitee_id: Mapped[int | None] = mapped_column(ForeignKey("series_invitee.id", ondelete="CASCADE"),
                                                           index=True)  # invited with the whole series
 
@@ -123,7 +130,11 @@ class SeriesInvitee(db.Model):
     """A person invited once to every meeting of a series; each meeting has its own Invitation."""
 
     __tablename__ = "series_invitee"
-    __table_args__ = (db.UniqueConstraint("series_id", "email_normalised", name="uq_series_invitee_email"),)
+    __table_args__ = (
+        db.UniqueConstraint("series_id", "email_normalised", name="uq_series_invitee_email"),
+        db.Index("ix_series_invitee_unmailed", "batch", sqlite_where=text("mailed_at IS NULL"),
+                 postgresql_where=text("mailed_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("event_series.id", ondelete="CASCADE"), index=True)
@@ -134,6 +145,9 @@ class SeriesInvitee(db.Model):
     stakeholder_group: Mapped[str] = mapped_column(String(100), default="")
     language: Mapped[str] = mapped_column(String(5), default="sv")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    batch: Mapped[str | None] = mapped_column(String(40))  # the upload it came in
+    # when the invitation mail (or mails, one per meeting) was queued; NULL while the upload's job has yet to
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CheckIn(db.Model):

@@ -12,7 +12,8 @@ from flask_babel import ngettext
 from conference.calendars import itip, mails
 from conference.events import hooks
 from conference.events.models import Event, Session
-from conference.registration import recipients, services
+from conference.outbox import hooks as outbox_hooks
+from conference.registration import invitations, recipients, services
 
 
 def calendar_updates_sent(sent: int) -> list[str]:
@@ -78,3 +79,10 @@ def who_will_be_told(event: Event) -> list[str]:
         "Registration closes, the public page says the event is cancelled, and %(num)d people with a place or "
         "an open invitation get a cancellation that removes the event from their calendar.",
         len(recipients.event_recipients(event)))]
+
+
+@outbox_hooks.messages_to_come
+def invitations_to_come(event_id: int, batch: str, **_) -> list[int]:
+    """An uploaded file's invitations whose mail the worker has yet to write are on their way too."""
+    count = invitations.still_to_mail(event_id, batch)
+    return [count] if count else []

@@ -16,7 +16,8 @@ def attendee(registration: Registration) -> Recipient:
 
 
 def event_recipients(event: Event) -> list[Recipient]:
-    """Everyone with a place, and everyone invited who has not declined or registered yet.
+    """Everyone with a place, and everyone invited who has not declined or registered yet (once their
+    invitation has gone out: one still to be written by the worker carries the event as it is then).
 
     Invitees of a weekly series are left out: their calendars hold the series, and hear of
     this meeting through `series_recipients`. Where attendees pick sessions, registrants hold
@@ -28,7 +29,8 @@ def event_recipients(event: Event) -> list[Recipient]:
             select(Registration).where(Registration.event_id == event.id,
                                        Registration.state == RegistrationState.CONFIRMED))]
     people += [Recipient(i.name, i.email, i.language, "NEEDS-ACTION") for i in db.session.scalars(
-        select(Invitation).where(Invitation.event_id == event.id, Invitation.state == InvitationState.INVITED))]
+        select(Invitation).where(Invitation.event_id == event.id, Invitation.state == InvitationState.INVITED,
+                                 Invitation.mailed_at.is_not(None)))]
     return [p for p in people if normalise_email(p.email) not in by_series]
 
 
@@ -41,12 +43,13 @@ def series_addresses(event: Event) -> set[str]:
 
 
 def series_recipients(event: Event) -> list[Recipient]:
-    """The series' invitees who have not declined this meeting."""
+    """The series' invitees who have not declined this meeting, once their invitation has gone out."""
     if not follows_rule(event.series) or event.occurrence_start is None:
         return []
     rows = db.session.execute(
         select(SeriesInvitee, Invitation.state).join(Invitation, Invitation.series_invitee_id == SeriesInvitee.id)
-        .where(Invitation.event_id == event.id, Invitation.state != InvitationState.DECLINED)).all()
+        .where(Invitation.event_id == event.id, Invitation.state != InvitationState.DECLINED,
+               SeriesInvitee.mailed_at.is_not(None))).all()
     return [Recipient(invitee.name, invitee.email, invitee.language,
                       "ACCEPTED" if state is InvitationState.ACCEPTED else "NEEDS-ACTION") for invitee, state in rows]
 

@@ -9,7 +9,7 @@ from conference.core.forms import show_refusal
 from conference.events.loading import managed_meeting_series_or_abort
 from conference.events.meetings import follows_rule, meetings_of
 from conference.extensions import db
-from conference.registration import forms, listing, services
+from conference.registration import forms, listing, services, uploads
 from conference.registration import invitations as invites
 from conference.registration.manage.invitations import explain_refusal
 
@@ -53,7 +53,7 @@ def upload(series_id):
     if upload_form.validate_on_submit():
         data = upload_form.file.data.read() if upload_form.file.data else b""
         try:
-            result = invites.import_csv_to_series(series, data, language=upload_form.language.data,
+            result = uploads.import_csv_to_series(series, data, language=upload_form.language.data,
                                                   user_id=current_user.id)
         except invites.UploadRefused as refused:
             db.session.rollback()

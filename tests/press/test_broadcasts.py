@@ -1,5 +1,6 @@
 """Organisers link or create the YouTube broadcast; it moves with the event; the worker reads its state.
 
+Every call to YouTube is the worker's: a request stores what the organiser asked and queues a job.
 The real Google client talks to a stand-in on 127.0.0.1 (tests/fixtures/google.py); nothing
 leaves the machine.
 """
@@ -8,7 +9,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from conference.core.jobs import Job, JobState, run_due
 from conference.core.timeutil import utcnow
@@ -42,6 +43,14 @@ def connected(app, google_api, credentials_info, tmp_path):
     app.config.update(YOUTUBE_API_ENDPOINT="", YOUTUBE_CREDENTIALS_FILE=str(tmp_path / "none.json"))
 
 
+def create_broadcast(admin_client, app):
+    """The organiser presses Create on the Stream tab, and the worker takes its turn."""
+    response = post_form(admin_client, "/manage/events/forum/press/stream/broadcast/create", {})
+    assert response.status_code == 302
+    run_worker(app)
+    return response
+
+
 @pytest.fixture
 def event(app):
     with app.app_context():
@@ -65,6 +74,7 @@ def test_an_organiser_links_an_existing_broadcast_by_its_address(admin_client, a
     response = post_form(admin_client, "/manage/events/forum/press/stream/broadcast",
                          {"broadcast": "https://www.youtube.com/watch?v=abcdefghijk&feature=share"})
     assert response.status_code == 302
+    run_worker(app)
     [call] = connected.api_requests
     assert (call.method, call.query["id"]) == ("GET", "abcdefghijk")
     assert call.headers["authorization"] == "Bearer test-token"
@@ -75,14 +85,26 @@ def test_an_organiser_links_an_existing_broadcast_by_its_address(admin_client, a
 
 def test_an_unknown_broadcast_is_refused_beside_the_field(admin_client, app, connected, event):
     response = post_form(admin_client, "/manage/events/forum/press/stream/broadcast", {"broadcast": "zzzzzzzzzzz"})
-    assert response.status_code == 422
-    assert 'id="broadcast-error"' in response.get_data(as_text=True)
+    assert response.status_code == 302
+    run_worker(app)
+    page = admin_client.get("/manage/events/forum/press/stream")
+    assert 'id="broadcast-error"' in page.get_data(as_text=True)
+    assert "YouTube har ingen sändning med den adressen eller det id:t." in text_of(page)
     with app.app_context():
         assert db.session.scalar(select(Broadcast)) is None
 
 
+def test_an_address_that_is_not_youtube_is_refused_beside_the_field_at_once(admin_client, app, connected, event):
+    response = post_form(admin_client, "/manage/events/forum/press/stream/broadcast",
+                         {"broadcast": "https://vimeo.com/123456"})
+    assert response.status_code == 422
+    assert 'id="broadcast-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Job.id)).where(~Job.periodic)) == 0
+
+
 def test_an_organiser_creates_a_scheduled_unlisted_embeddable_broadcast(admin_client, app, connected, event):
-    post_form(admin_client, "/manage/events/forum/press/stream/broadcast/create", {})
+    create_broadcast(admin_client, app)
     [call] = connected.api_requests
     assert call.method == "POST"
     assert call.query["part"] == "snippet,status,contentDetails"
@@ -96,7 +118,7 @@ def test_an_organiser_creates_a_scheduled_unlisted_embeddable_broadcast(admin_cl
 
 
 def test_moving_the_event_moves_the_broadcast_created_here(admin_client, app, connected, event):
-    post_form(admin_client, "/manage/events/forum/press/stream/broadcast/create", {})
+    create_broadcast(admin_client, app)
     form = {"title": "Integrationsforum 2031", "slug": "forum", "series_id": "0", "kind": "conference",
             "format": "digital", "timezone": "Europe/Stockholm", "starts_at": "2031-11-28T10:00",
             "ends_at": "2031-11-28T15:00", "summary": "", "venue": "", "audience": "", "contact_name": "",
@@ -114,7 +136,7 @@ def test_moving_the_event_moves_the_broadcast_created_here(admin_client, app, co
 
 def test_when_youtube_refuses_the_move_the_event_is_saved_and_the_organiser_told(admin_client, app, connected,
                                                                                  event):
-    post_form(admin_client, "/manage/events/forum/press/stream/broadcast/create", {})
+    create_broadcast(admin_client, app)
     connected.answer_error(403, "quotaExceeded")
     form = {"title": "Integrationsforum 2031", "slug": "forum", "series_id": "0", "kind": "conference",
             "format": "digital", "timezone": "Europe/Stockholm", "starts_at": "2031-11-28T10:00",
@@ -130,7 +152,7 @@ def test_when_youtube_refuses_the_move_the_event_is_saved_and_the_organiser_told
 
 def test_an_unreachable_youtube_is_tried_again_later_and_the_broadcast_then_moves(admin_client, app, connected,
                                                                                    event):
-    post_form(admin_client, "/manage/events/forum/press/stream/broadcast/create", {})
+    create_broadcast(admin_client, app)
     connected.answer_error(500, "backendError", times=10)
     form = {"title": "Integrationsforum 2031", "slug": "forum", "series_id": "0", "kind": "conference",
             "format": "digital", "timezone": "Europe/Stockholm", "starts_at": "2031-11-28T10:00",
@@ -196,17 +218,17 @@ def test_revoked_credentials_ask_for_a_new_connection(admin_client, app, connect
         info["expiry"] = "2000-01-01T00:00:00Z"
         broadcasts.store_credentials(info)
     connected.answer_token_error(400, {"error": "invalid_grant", "error_description": "Token has been revoked."})
-    response = post_form(admin_client, "/manage/events/forum/press/stream/broadcast/create", {},
-                         follow_redirects=True)
+    create_broadcast(admin_client, app)
+    response = admin_client.get("/manage/events/forum/press/stream")
     assert "ansluta kanalen igen" in text_of(response)
 
 
 def test_a_timeout_is_reported_as_unreachable(admin_client, app, connected, event):
     app.config["YOUTUBE_TIMEOUT"] = 0.5
     connected.delay = 2
-    response = post_form(admin_client, "/manage/events/forum/press/stream/broadcast/create", {},
-                         follow_redirects=True)
+    create_broadcast(admin_client, app)
     connected.delay = 0
+    response = admin_client.get("/manage/events/forum/press/stream")
     assert "Det gick inte att nå YouTube." in text_of(response)
 
 
@@ -214,3 +236,122 @@ def test_without_a_connection_the_organiser_is_told_who_connects(admin_client, a
     app.config["YOUTUBE_CREDENTIALS_FILE"] = str(tmp_path / "missing.json")
     page = text_of(admin_client.get("/manage/events/forum/press/stream"))
     assert "Ingen YouTube-kanal är ansluten" in page
+
+
+# ---------------------------------------------------------------- the request asks; the worker calls YouTube
+
+def queue_the_job_again(app, name="press.jobs.carry_out_broadcast_request"):
+    """As if a second worker took the job over after the first one's claim lapsed."""
+    with app.app_context():
+        db.session.execute(update(Job).where(Job.name == name).values(state=JobState.QUEUED, due_at=utcnow()))
+        db.session.commit()
+
+
+def test_the_organisers_requests_make_no_call_to_youtube(admin_client, app, connected, event):
+    connected.add_broadcast("abcdefghijk", title="Forum live")
+    post_form(admin_client, "/manage/events/forum/press/stream/broadcast", {"broadcast": "abcdefghijk"})
+    page = text_of(admin_client.get("/manage/events/forum/press/stream"))
+    assert "YouTube tillfrågas om sändningen som ska kopplas." in page
+    run_worker(app)
+    assert "Forum live" in text_of(admin_client.get("/manage/events/forum/press/stream"))
+    asked = len(connected.requests)
+
+    post_form(admin_client, "/manage/events/forum/press/stream/broadcast/refresh", {})
+    assert "YouTube tillfrågas om sändningens status." in text_of(admin_client.get("/manage/events/forum/press/stream"))
+    assert len(connected.requests) == asked  # neither the API nor the token endpoint was called
+    with app.app_context():
+        queued = db.session.scalars(select(Job.payload).where(Job.name == "press.jobs.carry_out_broadcast_request",
+                                                              Job.state == JobState.QUEUED)).all()
+        assert len(queued) == 1
+    run_worker(app)
+    assert len(connected.api_requests) == 2
+
+
+def test_creating_asks_nothing_of_youtube_until_the_worker_runs(admin_client, app, connected, event):
+    response = post_form(admin_client, "/manage/events/forum/press/stream/broadcast/create", {},
+                         follow_redirects=True)
+    assert "YouTube tillfrågas om att skapa sändningen." in text_of(response)
+    assert connected.requests == []
+    with app.app_context():
+        assert db.session.scalar(select(Broadcast)) is None
+
+
+def test_a_link_job_run_twice_links_once(admin_client, app, connected, event):
+    connected.add_broadcast("abcdefghijk", title="Forum live")
+    post_form(admin_client, "/manage/events/forum/press/stream/broadcast", {"broadcast": "abcdefghijk"})
+    run_worker(app)
+    queue_the_job_again(app)
+    run_worker(app)
+    assert len(connected.api_requests) == 1
+    with app.app_context():
+        assert db.session.scalars(select(Broadcast.youtube_id)).all() == ["abcdefghijk"]
+
+
+def test_a_create_job_run_twice_creates_once(admin_client, app, connected, event):
+    create_broadcast(admin_client, app)
+    queue_the_job_again(app)
+    run_worker(app)
+    assert len([r for r in connected.api_requests if r.method == "POST"]) == 1
+    assert len(connected.broadcasts) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Broadcast.id))) == 1
+
+
+def test_a_worker_that_dies_after_sending_the_creation_never_sends_it_again(admin_client, app, connected, event,
+                                                                           monkeypatch):
+    def die(*args, **kwargs):
+        raise RuntimeError("the worker died before its commit")
+
+    remember = broadcasts.remember
+    monkeypatch.setattr(broadcasts, "remember", die)
+    create_broadcast(admin_client, app)
+    monkeypatch.setattr(broadcasts, "remember", remember)
+    with app.app_context():
+        retry = db.session.scalar(select(Job).where(Job.name == "press.jobs.carry_out_broadcast_request"))
+        assert (retry.state, retry.attempts) == (JobState.QUEUED, 1)
+    run_worker(app, retry.due_at)
+
+    assert len([r for r in connected.api_requests if r.method == "POST"]) == 1  # on the channel once
+    with app.app_context():
+        assert db.session.scalar(select(Broadcast)) is None
+        assert db.session.scalar(select(Job.state).where(Job.name == retry.name)) is JobState.DONE
+    page = text_of(admin_client.get("/manage/events/forum/press/stream"))
+    assert "inte känt om sändningen skapades" in page
+
+    create_broadcast(admin_client, app)  # the organiser looked in YouTube Studio and asks again
+    assert len([r for r in connected.api_requests if r.method == "POST"]) == 2
+    with app.app_context():
+        assert db.session.scalar(select(Broadcast.created_here)) is True
+
+
+def test_a_timed_out_creation_is_not_sent_again(admin_client, app, connected, event):
+    app.config["YOUTUBE_TIMEOUT"] = 0.5
+    connected.delay = 2
+    create_broadcast(admin_client, app)
+    connected.delay = 0
+    queue_the_job_again(app)
+    run_worker(app)
+    assert len([r for r in connected.api_requests if r.method == "POST"]) == 1
+    assert "inte känt om sändningen skapades" in text_of(admin_client.get("/manage/events/forum/press/stream"))
+
+
+def test_pressing_create_twice_asks_youtube_once(admin_client, app, connected, event):
+    post_form(admin_client, "/manage/events/forum/press/stream/broadcast/create", {})
+    again = post_form(admin_client, "/manage/events/forum/press/stream/broadcast/create", {}, follow_redirects=True)
+    assert "YouTube tillfrågas fortfarande om den förra begäran." in text_of(again)
+    run_worker(app)
+    assert len([r for r in connected.api_requests if r.method == "POST"]) == 1
+
+
+def test_youtubes_refusal_is_shown_on_the_stream_tab_after_the_job_ran(admin_client, app, connected, event):
+    connected.answer_error(403, "liveStreamingNotEnabled")
+    post_form(admin_client, "/manage/events/forum/press/stream/broadcast/create", {})
+    before = text_of(admin_client.get("/manage/events/forum/press/stream"))
+    assert "YouTube Studio" not in before and "YouTube tillfrågas om att skapa sändningen." in before
+    run_worker(app)
+    after = admin_client.get("/manage/events/forum/press/stream")
+    assert "YouTube Studio" in text_of(after)
+    assert "YouTube tillfrågas" not in text_of(after)
+    assert "broadcast/create" in after.get_data(as_text=True)  # the organiser may ask again
+    with app.app_context():
+        assert db.session.scalar(select(Broadcast)) is None

@@ -10,7 +10,7 @@ from conference.core.forms import show_refusal
 from conference.events.loading import managed_event_or_abort
 from conference.extensions import db
 from conference.outbox import services as outbox
-from conference.registration import forms, listing, services
+from conference.registration import forms, listing, services, uploads
 from conference.registration import invitations as invites
 from conference.registration.manage import bp
 
@@ -59,7 +59,7 @@ def upload_invitations(slug):
     if upload.validate_on_submit():
         data = upload.file.data.read() if upload.file.data else b""
         try:
-            result = invites.import_csv(event, data, language=upload.language.data, user_id=current_user.id)
+            result = uploads.import_csv(event, data, language=upload.language.data, user_id=current_user.id)
         except invites.UploadRefused as refused:
             db.session.rollback()
             problems = explain_refusal(upload, refused)

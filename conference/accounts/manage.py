@@ -9,7 +9,7 @@ from sqlalchemy import select
 from conference.core import users
 from conference.core.access import admin_required
 from conference.accounts.forms import AccountForm, GrantForm, NewUserForm
-from conference.core.forms import ConfirmForm, options, show_refusal
+from conference.core.forms import REFUSED, ConfirmForm, attempt, options
 from conference.core.loading import get_or_404
 from conference.core.models import Role, User
 from conference.events.models import Event
@@ -51,14 +51,9 @@ def user_list():
 def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
-        try:
-            user = users.create_user(form.email.data, form.name.data or "", form.password.data,
-                                     is_admin=form.is_admin.data)
-        except users.AccountError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        user = attempt(form, lambda: users.create_user(form.email.data, form.name.data or "", form.password.data,
+                                                       is_admin=form.is_admin.data))
+        if user is not REFUSED:
             flash(_("The account for %(email)s was created.", email=user.email), "success")
             return redirect(url_for(".user", user_id=user.id))
     return render_template("admin/new_user.html", form=form), 422 if form.errors else 200
@@ -70,21 +65,20 @@ def user(user_id):
     account = get_or_404(User, user_id)
     form = AccountForm(obj=account)
     if form.validate_on_submit():
-        try:
-            users.update_account(account, name=form.name.data or "", is_admin=form.is_admin.data,
-                                 active=form.active.data, acting_user=current_user)
-            if form.new_password.data:
-                users.set_password(account, form.new_password.data)
-        except users.AccountError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if attempt(form, lambda: save_account(account, form)) is not REFUSED:
             if account.id == current_user.id:
                 login_user(account)  # a new password logs out other sessions, not this one
             flash(_("The account was saved."), "success")
             return redirect(url_for(".user", user_id=account.id))
     return render_user(account, form=form, status=422 if form.errors else 200)
+
+
+def save_account(account: User, form: AccountForm) -> None:
+    """The account as the form states it, with the new password if one was typed."""
+    users.update_account(account, name=form.name.data or "", is_admin=form.is_admin.data,
+                         active=form.active.data, acting_user=current_user)
+    if form.new_password.data:
+        users.set_password(account, form.new_password.data)
 
 
 @bp.route("/<int:user_id>/grants", methods=["POST"])
@@ -93,13 +87,7 @@ def add_grant(user_id):
     account = get_or_404(User, user_id)
     form = grant_form()
     if form.validate_on_submit():
-        try:
-            users.grant(account, Role(form.role.data), form.event_id.data or None)
-        except users.AccountError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if attempt(form, lambda: users.grant(account, Role(form.role.data), form.event_id.data or None)) is not REFUSED:
             flash(_("The role was given."), "success")
             return redirect(url_for(".user", user_id=account.id) + "#roles")
     return render_user(account, new_grant_form=form, status=422)
@@ -111,11 +99,6 @@ def remove_grant(user_id, grant_id):
     account = get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        users.revoke(account, grant_id)
-    except users.AccountError as error:
-        show_refusal(None, error)
-    else:
-        db.session.commit()
+    if attempt(None, lambda: users.revoke(account, grant_id)) is not REFUSED:
         flash(_("The role was removed."), "success")
     return redirect(url_for(".user", user_id=account.id) + "#roles")

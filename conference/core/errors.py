@@ -4,7 +4,8 @@ A service refuses a change by raising a `Refusal`. Its `code` names the rule (te
 it; it is also the exception's text), its `message` is what the person reads, translated into their
 language when it is shown, and its `field` names the form field the message belongs beside (None: at
 the top of the page). Each feature subclasses `Refusal` beside its rules and lists there the message
-of every code it raises; views show any refusal with `core.forms.show_refusal`.
+of every code it raises; views show any refusal with `core.forms.show_refusal`, usually through
+`core.forms.attempt`, which carries out a service's change and commits it or rolls it back.
 """
 
 from collections.abc import Callable, Mapping

@@ -1,4 +1,6 @@
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from enum import Enum
+from typing import Final, TypeVar
 
 from flask import flash
 from flask_babel import lazy_gettext as _l
@@ -9,6 +11,9 @@ from email_validator import EmailNotValidError, validate_email
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from conference.core.errors import Refusal
+from conference.extensions import db
+
+T = TypeVar("T")
 
 
 def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
@@ -39,6 +44,41 @@ def show_refusal(form: FlaskForm | None, refusal: Refusal) -> bool:
         return True
     flash(message, "error")
     return False
+
+
+class Refused(Enum):
+    """What `attempt` hands back when the rules refused the change."""
+
+    REFUSED = "refused"
+
+
+REFUSED: Final = Refused.REFUSED
+
+
+def attempt(form: FlaskForm | None, change: Callable[[], T]) -> T | Refused:
+    """Carry out a service's change for a view, and end the request's unit of work with it.
+
+    Services never commit and raise a `Refusal` when their rules say no; every page that changes
+    something then does the same few steps, which are written once here so that no view forgets the
+    rollback or commits twice. `change` runs the service. On a refusal, whatever it had begun is
+    rolled back, the refusal is shown with `form` (beside its field, or flashed at the top of the page:
+    `show_refusal`) and REFUSED comes back; `form.errors` then says whether it went beside a field.
+    Otherwise the request commits once and the service's result comes back.
+
+    Only a refusal is caught. Any other exception is a bug: it is rolled back and raised, to answer
+    500, never shown as a message.
+    """
+    try:
+        result = change()
+    except Refusal as refusal:
+        db.session.rollback()
+        show_refusal(form, refusal)
+        return REFUSED
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
 
 
 def stripped(value: str | None) -> str | None:

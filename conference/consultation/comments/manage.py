@@ -14,7 +14,7 @@ from conference.consultation.comments import services as comments
 from conference.consultation.comments.forms import SummaryForm, WindowForm
 from conference.consultation.comments.models import FeedbackAudience, WrittenComment
 from conference.core.access import organiser_required
-from conference.core.forms import show_refusal
+from conference.core.forms import REFUSED, attempt
 from conference.core.loading import one_or_404, owned_or_404
 from conference.core.spreadsheet import csv_download
 from conference.core.timeutil import local_naive, to_utc, utcnow
@@ -68,16 +68,12 @@ def feedback_window(slug):
     window = comments.window_of(event)
     form = window_form(event, window, formdata=request.method == "POST")
     if form.validate_on_submit():
-        try:
-            window, created = comments.save_window(
-                event, closes_at=to_utc(form.deadline(), event.timezone),
-                audience=FeedbackAudience(form.audience.data), instructions=form.instructions.data or "",
-                user_id=current_user.id)
-        except comments.FeedbackError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        saved = attempt(form, lambda: comments.save_window(
+            event, closes_at=to_utc(form.deadline(), event.timezone),
+            audience=FeedbackAudience(form.audience.data), instructions=form.instructions.data or "",
+            user_id=current_user.id))
+        if saved is not REFUSED:
+            window, created = saved
             flash(_("The window for written comments is open.") if created
                   else _("The changes to the window were saved."), "success")
             return redirect(url_for(".feedback_window", slug=slug))
@@ -92,14 +88,10 @@ def feedback_summary(slug):
     form = summary_form(window, formdata=True)
     publish = request.form.get("action") == "publish"
     if form.validate_on_submit():
-        try:
-            outcome, mailed = comments.save_summary(window, form.summary.data or "", publish=publish,
-                                                    now=utcnow(), user_id=current_user.id)
-        except comments.FeedbackError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        saved = attempt(form, lambda: comments.save_summary(window, form.summary.data or "", publish=publish,
+                                                            now=utcnow(), user_id=current_user.id))
+        if saved is not REFUSED:
+            outcome, mailed = saved
             flash(SUMMARY_SAVED["published"](mailed) if outcome == "published" else SUMMARY_SAVED[outcome](),
                   "success")
             return redirect(url_for(".feedback_window", slug=slug, _anchor="summary-heading"))

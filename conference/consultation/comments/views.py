@@ -5,6 +5,9 @@ form asks for a name and an address and is there only where the organisers opene
 anyone. Whatever the way in, the window's times and audience are the service's to decide.
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
@@ -17,6 +20,7 @@ from conference.events.loading import public_event_or_404
 from conference.extensions import db, limiter
 from conference.registration import invitations
 from conference.registration import services as registrations
+from conference.registration.models import Invitation, Registration
 
 bp = Blueprint("comments", __name__)
 
@@ -26,6 +30,8 @@ FORM = "consultation/comments/form.html"
 COMMENT_REQUEST_MAX_BYTES = 16 * 1024 * 1024
 allow_larger_posts(bp, dict.fromkeys(("comments.registration_feedback", "comments.invitation_feedback",
                                       "comments.public_feedback"), COMMENT_REQUEST_MAX_BYTES))
+# who holds a personal link to the form
+Holder = TypeVar("Holder", Registration, Invitation)
 
 
 @bp.app_template_global()
@@ -83,66 +89,69 @@ def comment_page(event, window, form, *, commenter: comments.Commenter | None, s
                            **context), 422 if form.errors else 200
 
 
+def sent_page(event, *, email: str | None, back_url: str | None, again_url: str):
+    """The receipt of a sent comment, the same for every way in; `email` is where the copy went, if anywhere."""
+    return render_template("consultation/comments/sent.html", event=event, window=window_or_refusal(event),
+                           email=email, back_url=back_url, again_url=again_url)
+
+
 def commenter_from(form: PublicCommentForm) -> comments.Commenter:
     return comments.Commenter(name=form.name.data, email=form.email.data,
                               organisation_name=form.organisation_name.data or "", language=str(get_locale()))
 
 
-# ---------------------------------------------------------------- through a registration link
+# ---------------------------------------------------------------- through a personal link
+
+def personal_comment_page(holder: Holder | None, commenter_of: Callable[[Holder], comments.Commenter], *,
+                          back_url: str, sent_url: str):
+    """The form behind a registration's or an invitation's personal link: its holder is who writes."""
+    if holder is None:
+        return invalid_link()
+    event = holder.event
+    window = window_or_refusal(event)
+    try:
+        commenter = commenter_of(holder)
+    except comments.FeedbackError as refusal:
+        return render_template(FORM, event=event, window=window, refusal=refusal.code, form=None,
+                               back_url=back_url), 403
+    return comment_page(event, window, CommentForm(), commenter=commenter, back_url=back_url, sent_url=sent_url)
+
+
+def personal_sent_page(holder: Holder | None, *, back_url: str, again_url: str):
+    """The receipt behind a personal link; the copy went to its holder's address."""
+    if holder is None:
+        return invalid_link()
+    return sent_page(holder.event, email=holder.email, back_url=back_url, again_url=again_url)
+
 
 @bp.route("/r/<token>/feedback", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def registration_feedback(token):
-    registration = registrations.by_manage_token(token)
-    if registration is None:
-        return invalid_link()
-    event = registration.event
-    window = window_or_refusal(event)
-    back = url_for("registration.manage", token=token)
-    try:
-        commenter = comments.commenter_for_registration(registration)
-    except comments.FeedbackError as refusal:
-        return render_template(FORM, event=event, window=window, refusal=refusal.code, form=None,
-                               back_url=back), 403
-    return comment_page(event, window, CommentForm(), commenter=commenter, back_url=back,
-                        sent_url=url_for(".registration_feedback_sent", token=token))
+    return personal_comment_page(registrations.by_manage_token(token), comments.commenter_for_registration,
+                                 back_url=url_for("registration.manage", token=token),
+                                 sent_url=url_for(".registration_feedback_sent", token=token))
 
 
 @bp.route("/r/<token>/feedback/sent")
 def registration_feedback_sent(token):
-    registration = registrations.by_manage_token(token)
-    if registration is None:
-        return invalid_link()
-    return render_template("consultation/comments/sent.html", event=registration.event,
-                           window=window_or_refusal(registration.event), email=registration.email,
-                           back_url=url_for("registration.manage", token=token),
-                           again_url=url_for(".registration_feedback", token=token))
+    return personal_sent_page(registrations.by_manage_token(token),
+                              back_url=url_for("registration.manage", token=token),
+                              again_url=url_for(".registration_feedback", token=token))
 
-
-# ---------------------------------------------------------------- through an invitation link
 
 @bp.route("/invitations/<token>/feedback", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def invitation_feedback(token):
-    invitation = invitations.by_token(token)
-    if invitation is None:
-        return invalid_link()
-    event = invitation.event
-    window = window_or_refusal(event)
-    return comment_page(event, window, CommentForm(), commenter=comments.commenter_for_invitation(invitation),
-                        back_url=url_for("registration.invitation", token=token),
-                        sent_url=url_for(".invitation_feedback_sent", token=token))
+    return personal_comment_page(invitations.by_token(token), comments.commenter_for_invitation,
+                                 back_url=url_for("registration.invitation", token=token),
+                                 sent_url=url_for(".invitation_feedback_sent", token=token))
 
 
 @bp.route("/invitations/<token>/feedback/sent")
 def invitation_feedback_sent(token):
-    invitation = invitations.by_token(token)
-    if invitation is None:
-        return invalid_link()
-    return render_template("consultation/comments/sent.html", event=invitation.event,
-                           window=window_or_refusal(invitation.event), email=invitation.email,
-                           back_url=url_for("registration.invitation", token=token),
-                           again_url=url_for(".invitation_feedback", token=token))
+    return personal_sent_page(invitations.by_token(token),
+                              back_url=url_for("registration.invitation", token=token),
+                              again_url=url_for(".invitation_feedback", token=token))
 
 
 # ---------------------------------------------------------------- the public form
@@ -158,6 +167,5 @@ def public_feedback(slug):
 
 @bp.route("/events/<slug>/feedback/sent")
 def public_feedback_sent(slug):
-    event = public_event_or_404(slug)
-    return render_template("consultation/comments/sent.html", event=event, window=window_or_refusal(event), email=None,
-                           back_url=None, again_url=url_for(".public_feedback", slug=slug))
+    return sent_page(public_event_or_404(slug), email=None, back_url=None,
+                     again_url=url_for(".public_feedback", slug=slug))

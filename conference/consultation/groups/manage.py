@@ -7,7 +7,7 @@ from conference.consultation.groups import services
 from conference.consultation.groups.forms import invited_group_form
 from conference.consultation.groups.models import InvitedGroup
 from conference.core.access import organiser_required
-from conference.core.forms import ConfirmForm, show_refusal
+from conference.core.forms import REFUSED, ConfirmForm, attempt
 from conference.core.loading import owned_or_404
 from conference.events.loading import managed_event_or_abort
 from conference.events.models import Organisation
@@ -22,13 +22,9 @@ def invited_groups(slug):
     form = invited_group_form()
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
-        try:
-            group = services.add_invited_group(event, name=form.name.data or "", organisation=organisation)
-        except services.GroupError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        group = attempt(form, lambda: services.add_invited_group(event, name=form.name.data or "",
+                                                                 organisation=organisation))
+        if group is not REFUSED:
             flash(_("%(name)s was added to the invited groups.", name=group.name), "success")
             return redirect(url_for(".invited_groups", slug=slug))
     return render_template("consultation/manage/invited_groups.html", event=event, form=form,

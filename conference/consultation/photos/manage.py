@@ -6,11 +6,11 @@ from flask_login import current_user
 
 from conference.consultation.photos import services as photos
 from conference.consultation.photos.forms import DecisionForm, PhotoTextForm, PhotoUploadForm
-from conference.consultation.photos.images import MAX_BYTES, PhotoError
+from conference.consultation.photos.images import MAX_BYTES
 from conference.consultation.photos.models import Photo, TakedownRequest
 from conference.consultation.uploads import allow_larger_posts
 from conference.core.access import organiser_required
-from conference.core.forms import ConfirmForm, show_refusal
+from conference.core.forms import REFUSED, ConfirmForm, attempt
 from conference.core.loading import get_or_404, owned_or_404
 from conference.core.timeutil import utcnow
 from conference.events.loading import managed_event_or_abort
@@ -55,14 +55,9 @@ def photos_page(slug):
         return render_photos(event)
     form = PhotoUploadForm(prefix="upload")
     if form.validate_on_submit():
-        try:
-            photos.add_photo(event, form.photo.data.stream.read(MAX_BYTES + 1), text_of(form),
-                             user_id=current_user.id, now=utcnow())
-        except PhotoError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        added = attempt(form, lambda: photos.add_photo(
+            event, form.photo.data.stream.read(MAX_BYTES + 1), text_of(form), user_id=current_user.id, now=utcnow()))
+        if added is not REFUSED:
             flash(_("The photo was added and is shown on the event's page."), "success")
             return redirect(url_for(".photos", slug=slug))
     return render_photos(event, upload=form, status=422)
@@ -101,18 +96,13 @@ def change_photo(slug, photo_id, action):
     photo = photo_of(event, photo_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        if action == "take-down":
-            photos.take_down(photo, user_id=current_user.id, now=utcnow())
-            message = _("The photo was taken down. It is no longer shown on the event's page.")
-        else:
-            photos.put_back(photo, user_id=current_user.id)
-            message = _("The photo is shown on the event's page again.")
-    except PhotoError as error:
-        db.session.rollback()
-        show_refusal(None, error)
+    if action == "take-down":
+        changed = attempt(None, lambda: photos.take_down(photo, user_id=current_user.id, now=utcnow()))
+        message = _("The photo was taken down. It is no longer shown on the event's page.")
     else:
-        db.session.commit()
+        changed = attempt(None, lambda: photos.put_back(photo, user_id=current_user.id))
+        message = _("The photo is shown on the event's page again.")
+    if changed is not REFUSED:
         flash(message, "success")
     return redirect(url_for(".photos", slug=slug) + f"#photo-{photo.id}")
 
@@ -143,14 +133,10 @@ def decide_takedown(slug, request_id):
         return render_photos(event, decisions={takedown.id: form}, status=422)
     if not (form.remove.data or form.keep.data):
         abort(400)
-    try:
-        photos.decide(takedown, remove=bool(form.remove.data), message=form.message.data or "",
-                      user_id=current_user.id, now=utcnow())
-    except PhotoError as error:
-        db.session.rollback()
-        show_refusal(None, error)
-    else:
-        db.session.commit()
+    decided = attempt(None, lambda: photos.decide(takedown, remove=bool(form.remove.data),
+                                                  message=form.message.data or "", user_id=current_user.id,
+                                                  now=utcnow()))
+    if decided is not REFUSED:
         flash(_("The photo was taken down, and %(name)s is told by e-mail.", name=takedown.name) if form.remove.data
               else _("The photo stays, and %(name)s is told by e-mail.", name=takedown.name), "success")
     return redirect(url_for(".photos", slug=slug))

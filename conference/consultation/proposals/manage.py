@@ -14,8 +14,7 @@ from conference.consultation.processes.models import Process, ProcessMeeting
 from conference.consultation.proposals import services as proposals
 from conference.consultation.proposals.forms import FeedbackForm, PublishForm, TopicForm, prepare_feedback_form
 from conference.consultation.proposals.models import AgendaProposal, ProposalOutcome
-from conference.consultation.proposals.services import ProposalError
-from conference.core.forms import ConfirmForm, options, show_refusal
+from conference.core.forms import REFUSED, ConfirmForm, attempt, options
 from conference.core.formatting import local_datetime, zone_abbreviation
 from conference.core.loading import get_or_404, owned_or_404
 from conference.core.spreadsheet import csv_download
@@ -99,18 +98,15 @@ def proposal_feedback(process_id, proposal_id):
     status = 422
     if form.validate_on_submit():
         target = db.session.get(AgendaProposal, form.merged_into_id.data) if form.merged_into_id.data else None
-        try:
-            proposals.give_feedback(proposal, ProposalOutcome(form.outcome.data), form.feedback.data or "",
-                                    merged_into=target, now=utcnow(), user_id=current_user.id)
-        except ProposalError as error:
-            db.session.rollback()
-            if not show_refusal(form, error):  # the publication or the proposal changed meanwhile
-                status = 409
-        else:
-            db.session.commit()
+        given = attempt(form, lambda: proposals.give_feedback(
+            proposal, ProposalOutcome(form.outcome.data), form.feedback.data or "", merged_into=target, now=utcnow(),
+            user_id=current_user.id))
+        if given is not REFUSED:
             flash(_("The feedback on “%(title)s” was saved. It stays unpublished until you publish all feedback.",
                     title=proposal.title), "success")
             return redirect(url_for(".proposals_page", process_id=process.id) + f"#proposal-{proposal.id}")
+        if not form.errors:  # told at the top: the publication or the proposal changed meanwhile
+            status = 409
     return render_proposals(process, feedback={proposal.id: form}, status=status)
 
 
@@ -120,18 +116,15 @@ def schedule_feedback(process_id):
     form = publish_form(process, submitted=True)
     if form.validate_on_submit():
         at = to_utc(form.publish_at.data, process.timezone)
-        try:
-            proposals.schedule_publication(process, at, now=utcnow(), user_id=current_user.id)
-        except ProposalError as error:
-            db.session.rollback()
-            if not show_refusal(form, error):  # the publication went out meanwhile
-                return render_proposals(process, status=409)
-        else:
-            db.session.commit()
+        scheduled = attempt(form, lambda: proposals.schedule_publication(process, at, now=utcnow(),
+                                                                          user_id=current_user.id))
+        if scheduled is not REFUSED:
             flash(_("All feedback will be published on %(when)s, and the proposers mailed then.",
                     when=f"{local_datetime(at, process.timezone)} {zone_abbreviation(at, process.timezone)}"),
                   "success")
             return redirect(url_for(".proposals_page", process_id=process.id) + "#publication")
+        if not form.errors:  # told at the top: the publication went out meanwhile
+            return render_proposals(process, status=409)
     return render_proposals(process, publish=form, status=422)
 
 
@@ -140,13 +133,9 @@ def publish_feedback_now(process_id):
     process = get_or_404(Process, process_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        mailed = proposals.publish_now(process, now=utcnow(), user_id=current_user.id)
-    except ProposalError as error:
-        db.session.rollback()
-        show_refusal(None, error)
+    mailed = attempt(None, lambda: proposals.publish_now(process, now=utcnow(), user_id=current_user.id))
+    if mailed is REFUSED:
         return render_proposals(process, status=409)
-    db.session.commit()
     flash(ngettext("All feedback is published. The e-mail to %(num)d proposer is on its way.",
                    "All feedback is published. E-mails to %(num)d proposers are on their way.", mailed), "success")
     return redirect(url_for(".proposals_page", process_id=process.id) + "#publication")
@@ -157,13 +146,9 @@ def cancel_feedback_publication(process_id):
     process = get_or_404(Process, process_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        proposals.cancel_publication(process, now=utcnow(), user_id=current_user.id)
-    except ProposalError as error:
-        db.session.rollback()
-        show_refusal(None, error)
+    cancelled = attempt(None, lambda: proposals.cancel_publication(process, now=utcnow(), user_id=current_user.id))
+    if cancelled is REFUSED:
         return render_proposals(process, status=409)
-    db.session.commit()
     flash(_("The scheduled publication is cancelled. Nothing has been published."), "success")
     return redirect(url_for(".proposals_page", process_id=process.id) + "#publication")
 
@@ -187,13 +172,9 @@ def meeting_topic(process_id, event_id):
     event = owned_or_404(ProcessMeeting, event_id, owner_column="process_id", owner_id=process.id).event
     form = topic_form(process, event, proposals.topic_choices(process), submitted=True)
     if form.validate_on_submit():
-        try:
-            proposals.set_topic(event, process, form.topic_id.data or None, user_id=current_user.id)
-        except ProposalError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        chosen = attempt(form, lambda: proposals.set_topic(event, process, form.topic_id.data or None,
+                                                           user_id=current_user.id))
+        if chosen is not REFUSED:
             flash(_("The topic of %(meeting)s was saved.", meeting=event.title), "success")
             return redirect(url_for(".proposals_page", process_id=process.id) + "#topics")
     return render_proposals(process, topics={event.id: form}, status=422)

@@ -14,7 +14,7 @@ from conference.consultation.proposals import services as proposals
 from conference.consultation.proposals.forms import ProposalForm, proposal_form
 from conference.consultation.proposals.models import AgendaProposal
 from conference.consultation.proposals.services import ProposalError, period
-from conference.core.forms import show_refusal
+from conference.core.forms import REFUSED, attempt
 from conference.core.loading import one_or_404
 from conference.core.timeutil import utcnow
 from conference.events.models import Organisation
@@ -137,15 +137,9 @@ def confirm_proposal(token):
     found = proposal_or_invalid(token)
     form = FlaskForm()
     if form.validate_on_submit():
-        try:
-            confirmed = proposals.confirm(found, utcnow())
-        except ProposalError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
-            if confirmed:
-                flash(_("Thank you. Your proposal is confirmed and has reached the organisers."), "success")
+        confirmed = attempt(form, lambda: proposals.confirm(found, utcnow()))
+        if confirmed is not REFUSED and confirmed:  # False: it was confirmed before
+            flash(_("Thank you. Your proposal is confirmed and has reached the organisers."), "success")
         return redirect(url_for(".proposal", token=token))
     if found.confirmed_at is not None or found.withdrawn_at is not None:
         return redirect(url_for(".proposal", token=token))
@@ -159,15 +153,9 @@ def withdraw_proposal(token):
     found = proposal_or_invalid(token)
     form = FlaskForm()
     if form.validate_on_submit():
-        try:
-            withdrawn = proposals.withdraw(found, utcnow())
-        except ProposalError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
-            if withdrawn:
-                flash(_("Your proposal is withdrawn."), "success")
+        withdrawn = attempt(form, lambda: proposals.withdraw(found, utcnow()))
+        if withdrawn is not REFUSED and withdrawn:  # False: it was withdrawn before
+            flash(_("Your proposal is withdrawn."), "success")
         return redirect(url_for(".proposal", token=token))
     if not proposals.can_withdraw(found):  # the personal page says why, and whom to write to
         return redirect(url_for(".proposal", token=token))

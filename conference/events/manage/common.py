@@ -1,4 +1,4 @@
-"""What the organiser pages share: a form page, a confirmed deletion, a guard."""
+"""What the organiser pages share: a form page, a confirmed deletion, a guard on the shared register."""
 
 from flask import Response, abort, flash, redirect, render_template
 from flask_babel import gettext as _
@@ -15,6 +15,13 @@ def guard_shared_entry(usage: services.Usage) -> None:
     foreign = [e for e in services.events_affected(usage) if not can_manage_event(current_user, e)]
     if foreign:
         abort(Response(render_template("manage/not_yours.html", count=len(foreign)), 403))
+
+
+def delete_shared_entry(entry, name: str, usage: services.Usage, action: str, *, listed_at: str):
+    """Delete an organisation, a person or a series from the register once the organiser confirms, and only if
+    every event it shows on is theirs; cancelled or done, back to its list."""
+    guard_shared_entry(usage)
+    return confirm_delete(entry, name, usage, action, cancel_url=listed_at, done_url=listed_at)
 
 
 def render_form(template: str, form, **context):

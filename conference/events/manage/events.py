@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from conference.core.access import organiser_required
-from conference.core.forms import show_refusal
+from conference.core.forms import REFUSED, attempt
 from conference.core.hooks import flash_notices
 from conference.core.loading import get_or_404
 from conference.core.timeutil import local_naive, utcnow
@@ -44,23 +44,7 @@ def event_model_to_form(event: Event, form: forms.EventForm) -> None:
 @bp.route("/events/new", methods=["GET", "POST"])
 @organiser_required
 def new_event():
-    form = forms.EventForm()
-    form.series_id.choices = series_choices()
-    if form.validate_on_submit():
-        try:
-            event, notices = services.create_event(form.details(), now=utcnow(), creator=current_user)
-        except services.ProgrammeError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
-            flash(_("The event was created."), "success")
-            flash_notices(notices)
-            return redirect(url_for(".event", slug=event.slug))
-    elif request.method == "GET":
-        form.timezone.data = "Europe/Stockholm"
-        form.published.data = 0
-    return render_form("manage/event_form.html", form, event=None)
+    return event_form(None)
 
 
 @bp.route("/events/<slug>/")
@@ -75,23 +59,33 @@ def event(slug):
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
 @organiser_required
 def edit_event(slug):
-    event = managed_event_or_abort(slug)
+    return event_form(managed_event_or_abort(slug))
+
+
+def event_form(event: Event | None):
+    """The form of a new event (`event` None) or of one to change; a valid POST saves it and says what followed."""
     form = forms.EventForm()
     form.series_id.choices = series_choices()
     if form.validate_on_submit():
-        try:
-            notices = services.change_event(event, form.details(), now=utcnow())
-        except services.ProgrammeError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
-            flash(_("The event was saved."), "success")
+        saved = attempt(form, lambda: save_event(event, form.details()))
+        if saved is not REFUSED:
+            target, notices = saved
+            flash(_("The event was created.") if event is None else _("The event was saved."), "success")
             flash_notices(notices)
-            return redirect(url_for(".event", slug=event.slug))
-    elif request.method == "GET":
+            return redirect(url_for(".event", slug=target.slug))
+    elif request.method == "GET" and event is not None:
         event_model_to_form(event, form)
+    elif request.method == "GET":  # a new event
+        form.timezone.data = "Europe/Stockholm"
+        form.published.data = 0
     return render_form("manage/event_form.html", form, event=event)
+
+
+def save_event(event: Event | None, details: services.EventDetails) -> tuple[Event, list[str]]:
+    """Create the event (`event` None) or change it; returns it and the other features' notices."""
+    if event is None:
+        return services.create_event(details, now=utcnow(), creator=current_user)
+    return event, services.change_event(event, details, now=utcnow())
 
 
 @bp.route("/events/<slug>/delete", methods=["GET", "POST"])
@@ -144,13 +138,8 @@ def link_organisation(slug):
     form = organisation_link_form()
     if form.validate_on_submit():
         organisation = get_or_404(Organisation, form.organisation_id.data)
-        try:
-            services.link_organisation(event, organisation, OrganiserRole(form.role.data))
-        except services.ProgrammeError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        linked = attempt(form, lambda: services.link_organisation(event, organisation, OrganiserRole(form.role.data)))
+        if linked is not REFUSED:
             flash(_("%(name)s was added to the event.", name=organisation.name), "success")
             return redirect(url_for(".event", slug=slug) + "#organisers")
     return render_template("manage/event.html", event=event, organisation_form=form,
@@ -162,11 +151,6 @@ def link_organisation(slug):
 def unlink_organisation(slug, link_id):
     event = managed_event_or_abort(slug)
     if forms.ConfirmForm().validate_on_submit():
-        try:
-            services.unlink_organisation(event, link_id)
-        except services.ProgrammeError as error:
-            show_refusal(None, error)
-        else:
-            db.session.commit()
+        if attempt(None, lambda: services.unlink_organisation(event, link_id)) is not REFUSED:
             flash(_("The organisation was removed from the event."), "success")
     return redirect(url_for(".event", slug=slug) + "#organisers")

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from conference.core.access import organiser_required
-from conference.core.forms import options, show_refusal
+from conference.core.forms import REFUSED, attempt, options
 from conference.core.loading import get_or_404
 from conference.core.hooks import flash_notices
 from conference.core.timeutil import local_naive, utcnow
@@ -16,7 +16,6 @@ from conference.events.loading import managed_event_or_abort, owned_or_404
 from conference.events.manage import bp
 from conference.events.manage.common import confirm_delete, render_form
 from conference.events.models import Event, Person, Session, SpeakerRole, Stage
-from conference.extensions import db
 
 
 # ---------------------------------------------------------------- stages
@@ -29,13 +28,7 @@ def stage_form(slug, stage_id=None):
     stage = owned_or_404(Stage, stage_id, event) if stage_id else None
     form = forms.StageForm(obj=stage)
     if form.validate_on_submit():
-        try:
-            services.save_stage(event, stage, form.name.data)
-        except services.ProgrammeError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if attempt(form, lambda: services.save_stage(event, stage, form.name.data)) is not REFUSED:
             flash(_("The stage was saved."), "success")
             return redirect(url_for(".event", slug=slug) + "#stages")
     return render_form("manage/stage_form.html", form, event=event, stage=stage)
@@ -81,13 +74,9 @@ def session_form(slug, session_id=None):
     session = owned_or_404(Session, session_id, event) if session_id else None
     form = session_form_for(event, session)
     if form.validate_on_submit():
-        try:
-            target, notices = services.put_session(event, session, form.details(event.timezone), now=utcnow())
-        except services.ProgrammeError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        saved = attempt(form, lambda: services.put_session(event, session, form.details(event.timezone), now=utcnow()))
+        if saved is not REFUSED:
+            target, notices = saved
             flash(_("The session was saved."), "success")
             flash_notices(notices)
             if session is None:
@@ -122,13 +111,7 @@ def add_speaker(slug, session_id):
     form = speaker_form()
     if form.validate_on_submit():
         person = get_or_404(Person, form.person_id.data)
-        try:
-            services.add_speaker(session, person, SpeakerRole(form.role.data))
-        except services.ProgrammeError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if attempt(form, lambda: services.add_speaker(session, person, SpeakerRole(form.role.data))) is not REFUSED:
             flash(_("%(name)s was added to the session.", name=person.name), "success")
             return redirect(url_for(".session_form", slug=slug, session_id=session.id) + "#speakers")
     session_form_ = session_form_for(event, session, own_post=False)
@@ -144,13 +127,8 @@ def change_speaker(slug, session_id, link_id, action):
     session = owned_or_404(Session, session_id, event)
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        if action == "remove":
-            services.remove_speaker(session, link_id)
-        else:
-            services.move_speaker(session, link_id, -1 if action == "up" else 1)
-    except services.ProgrammeError as error:
-        show_refusal(None, error)
+    if action == "remove":
+        attempt(None, lambda: services.remove_speaker(session, link_id))
     else:
-        db.session.commit()
+        attempt(None, lambda: services.move_speaker(session, link_id, -1 if action == "up" else 1))
     return redirect(url_for(".session_form", slug=slug, session_id=session.id) + "#speakers")

@@ -12,13 +12,13 @@ from flask_login import current_user
 
 from conference.core import loading
 from conference.core.access import organiser_required
-from conference.core.forms import options, show_refusal
+from conference.core.forms import REFUSED, attempt, options
 from conference.core.loading import get_or_404
 from conference.core.timeutil import utcnow
 from conference.events import forms, meetings, register, services
 from conference.events.forms import organisation_choices
 from conference.events.manage import bp
-from conference.events.manage.common import confirm_delete, guard_shared_entry, render_form
+from conference.events.manage.common import delete_shared_entry, guard_shared_entry, render_form
 from conference.events.models import (Appointment, EventFormat, EventKind, EventSeries, Organisation,
                                       OrganisationKind, Person)
 from conference.extensions import db
@@ -41,14 +41,9 @@ def series_form(series_id=None):
         guard_shared_entry(services.series_usage(series))
     form = forms.SeriesForm(obj=series)
     if form.validate_on_submit():
-        try:
-            register.save_series(series, name=form.name.data, slug=form.slug.data or "",
-                                 description=form.description.data or "")
-        except services.ProgrammeError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        saved = attempt(form, lambda: register.save_series(series, name=form.name.data, slug=form.slug.data or "",
+                                                           description=form.description.data or ""))
+        if saved is not REFUSED:
             flash(_("The series was saved."), "success")
             return redirect(url_for(".series_list"))
     return render_form("manage/series_form.html", form, series=series)
@@ -72,13 +67,9 @@ def new_meeting_series():
                 capacity=form.capacity.data, summary=form.summary.data or "")
             days, interval_weeks = meetings.meeting_days(listed, form.first_date.data, form.interval_weeks.data,
                                                          form.count.data)
-            try:
-                series = meetings.create_series(plan, days, interval_weeks=interval_weeks, creator=current_user)
-            except services.ProgrammeError as error:
-                db.session.rollback()
-                show_refusal(form, error)
-            else:
-                db.session.commit()
+            series = attempt(form, lambda: meetings.create_series(plan, days, interval_weeks=interval_weeks,
+                                                                  creator=current_user))
+            if series is not REFUSED:
                 flash(_("The series and its meetings were created. Now invite the participants."), "success")
                 return redirect(url_for("series_invitations.invitations", series_id=series.id))
     return render_form("manage/meeting_series_form.html", form)
@@ -88,9 +79,8 @@ def new_meeting_series():
 @organiser_required
 def delete_series(series_id):
     series = get_or_404(EventSeries, series_id)
-    guard_shared_entry(services.series_usage(series))
-    return confirm_delete(series, series.name, services.series_usage(series), "series.deleted",
-                          cancel_url=url_for(".series_list"), done_url=url_for(".series_list"))
+    return delete_shared_entry(series, series.name, services.series_usage(series), "series.deleted",
+                               listed_at=url_for(".series_list"))
 
 
 # ---------------------------------------------------------------- people and appointments
@@ -135,14 +125,10 @@ def add_appointment(person_id):
     guard_shared_entry(services.person_usage(person))
     form = appointment_form()
     if form.validate_on_submit():
-        try:
-            register.add_appointment(person, title=form.title.data, organisation_id=form.organisation_id.data,
-                                     valid_from=form.valid_from.data, valid_to=form.valid_to.data)
-        except services.ProgrammeError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        added = attempt(form, lambda: register.add_appointment(
+            person, title=form.title.data, organisation_id=form.organisation_id.data,
+            valid_from=form.valid_from.data, valid_to=form.valid_to.data))
+        if added is not REFUSED:
             flash(_("The appointment was added."), "success")
             return redirect(url_for(".person_form", person_id=person.id) + "#appointments")
     return render_template("manage/person_form.html", form=forms.PersonForm(formdata=None, obj=person), person=person,
@@ -165,9 +151,8 @@ def delete_appointment(person_id, appointment_id):
 @organiser_required
 def delete_person(person_id):
     person = get_or_404(Person, person_id)
-    guard_shared_entry(services.person_usage(person))
-    return confirm_delete(person, person.name, services.person_usage(person), "person.deleted",
-                          cancel_url=url_for(".people"), done_url=url_for(".people"))
+    return delete_shared_entry(person, person.name, services.person_usage(person), "person.deleted",
+                               listed_at=url_for(".people"))
 
 
 # ---------------------------------------------------------------- organisations
@@ -192,18 +177,13 @@ def organisation_form(organisation_id=None):
         form.kind.data = organisation.kind.value
     if form.validate_on_submit():
         upload = form.logo.data
-        try:
-            saved = register.save_organisation(
-                organisation, name=form.name.data, short_name=form.short_name.data or "", slug=form.slug.data or "",
-                kind=OrganisationKind(form.kind.data), registry_number=form.registry_number.parsed,
-                website=form.website.data or "",
-                logo=upload.read() if upload and getattr(upload, "filename", "") else None,
-                max_logo_bytes=current_app.config["LOGO_MAX_BYTES"], now=utcnow())
-        except services.ProgrammeError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        saved = attempt(form, lambda: register.save_organisation(
+            organisation, name=form.name.data, short_name=form.short_name.data or "", slug=form.slug.data or "",
+            kind=OrganisationKind(form.kind.data), registry_number=form.registry_number.parsed,
+            website=form.website.data or "",
+            logo=upload.read() if upload and getattr(upload, "filename", "") else None,
+            max_logo_bytes=current_app.config["LOGO_MAX_BYTES"], now=utcnow()))
+        if saved is not REFUSED:
             flash(_("%(name)s was saved.", name=saved.name), "success")
             return redirect(url_for(".organisations"))
     return render_form("manage/organisation_form.html", form, organisation=organisation)
@@ -213,7 +193,5 @@ def organisation_form(organisation_id=None):
 @organiser_required
 def delete_organisation(organisation_id):
     organisation = get_or_404(Organisation, organisation_id)
-    guard_shared_entry(services.organisation_usage(organisation))
-    return confirm_delete(organisation, organisation.name, services.organisation_usage(organisation),
-                          "organisation.deleted", cancel_url=url_for(".organisations"),
-                          done_url=url_for(".organisations"))
+    return delete_shared_entry(organisation, organisation.name, services.organisation_usage(organisation),
+                               "organisation.deleted", listed_at=url_for(".organisations"))

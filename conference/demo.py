@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from conference.consultation.comments.models import FeedbackAudience, FeedbackWindow, WrittenComment
 from conference.consultation.groups.models import InvitedGroup
 from conference.consultation.processes.models import NewsItem, Phase, PhaseKind, Process, ProcessMeeting
-from conference.consultation.proposals import services as proposals
+from conference.consultation.proposals import links as proposal_links
 from conference.consultation.proposals.models import AgendaProposal, MeetingTopic, ProposalOutcome
 from conference.core import tokens
 from conference.core.models import User
@@ -400,7 +400,7 @@ def _demo_last_cycle(orgs, today: date):
             organisation_name=organisation.name if organisation else "Nätverket Språkvänner",
             proposer_name="Exempel Exempelsson", email=f"forslag-{key}@example.org",
             email_normalised=f"forslag-{key}@example.org", nonce=nonce,
-            token_hash=tokens.hash_token(tokens.link_token(proposals.LINK_PURPOSE, nonce)), consent_version="demo",
+            token_hash=tokens.hash_token(tokens.link_token(proposal_links.LINK_PURPOSE, nonce)), consent_version="demo",
             created_at=at(samrad_day - timedelta(days=40), "10:00"),
             confirmed_at=at(samrad_day - timedelta(days=40), "10:05"), outcome=outcome, feedback=feedback,
             feedback_at=at(samrad_day - timedelta(days=20), "15:00"))

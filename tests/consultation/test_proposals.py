@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from conference.consultation.processes import views
 from conference.consultation.processes.models import Phase, PhaseKind, Process, ProcessMeeting
+from conference.consultation.proposals import links as proposal_links
 from conference.consultation.proposals import manage as proposal_manage
 from conference.consultation.proposals import services as proposals
 from conference.consultation.proposals import views as proposal_views
@@ -119,7 +120,7 @@ def make_proposal(app, process_id, title, *, email=None, organisation="Förening
         if confirmed:
             proposals.confirm(proposal, IN_THE_PHASE + timedelta(minutes=5))
         db.session.commit()
-        return proposal.id, proposals.token_of(proposal)
+        return proposal.id, proposal_links.token_of(proposal)
 
 
 def give_feedback(client, process_id, proposal_id, outcome, reason="", merged_into=0):

@@ -33,8 +33,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from conference.consultation.processes.models import Phase, PhaseKind, Process, ProcessMeeting
+from conference.consultation.proposals import mails
+from conference.consultation.proposals.links import give_new_secret
 from conference.consultation.proposals.models import AgendaProposal, MeetingTopic, ProposalOutcome
-from conference.core import audit, tokens
+from conference.core import audit
 from conference.core.addresses import normalise_email
 from conference.core.errors import Refusal
 from conference.core.formatting import local_date
@@ -42,10 +44,7 @@ from conference.core.spreadsheet import csv_file, spreadsheet_time
 from conference.core.timeutil import UTC
 from conference.events.models import Event, Organisation
 from conference.extensions import db
-from conference.outbox import services as outbox
-from conference.outbox.compose import external_url
 
-LINK_PURPOSE = "proposal"
 
 OUTCOME = {
     ProposalOutcome.TAKEN_UP: _l("Taken up at the consultation"),
@@ -196,22 +195,6 @@ def check_open(process: Process, now: datetime) -> Phase:
     return phase
 
 
-# ---------------------------------------------------------------- the personal link
-
-def token_of(proposal: AgendaProposal) -> str:
-    return tokens.link_token(LINK_PURPOSE, proposal.nonce)
-
-
-def by_token(token: str) -> AgendaProposal | None:
-    return tokens.by_token(AgendaProposal, AgendaProposal.token_hash, token)
-
-
-def give_new_secret(proposal: AgendaProposal) -> None:
-    """A new personal link; the earlier one stops working."""
-    proposal.nonce = tokens.new_nonce()
-    proposal.token_hash = tokens.hash_token(token_of(proposal))
-
-
 # ---------------------------------------------------------------- the proposer's path
 
 def propose(process: Process, sent: Proposal, *, now: datetime, consent_version: str) -> AgendaProposal:
@@ -227,7 +210,7 @@ def propose(process: Process, sent: Proposal, *, now: datetime, consent_version:
     give_new_secret(proposal)
     db.session.add(proposal)
     audit.record("proposal.created", proposal, process_id=process.id)
-    mail_confirmation(proposal)
+    mails.mail_confirmation(proposal)
     return proposal
 
 
@@ -453,7 +436,7 @@ def mail_feedback_once(process_id: int, now: datetime) -> int | None:
     db.session.refresh(process)
     proposals = live_proposals(process)
     for proposal in proposals:
-        mail_feedback(proposal)
+        mails.mail_feedback(proposal)
     audit.record("process.feedback_published", process, mails=len(proposals))
     return len(proposals)
 
@@ -558,34 +541,6 @@ def visible_topics(process: Process, meetings: list[Event], now: datetime) -> di
     return {event_id: by_id[proposal_id] for event_id, proposal_id in topics.items() if proposal_id in by_id}
 
 
-# ---------------------------------------------------------------- mails, in the proposer's language
-
-def mail(proposal: AgendaProposal, template: str, subject, *, kind: str) -> None:
-    """Queue emails/consultation/<template> for the proposer, with the links to the proposal and its process."""
-    token = token_of(proposal)
-    outbox.send(f"consultation/{template}", outbox.Addressee(proposal.proposer_name, proposal.email, proposal.language),
-                subject, kind=kind, proposal=proposal, process=proposal.process,
-                proposal_url=external_url("proposals.proposal", token=token),
-                confirm_url=external_url("proposals.confirm_proposal", token=token),
-                process_url=external_url("processes.process", slug=proposal.process.slug))
-
-
-def mail_confirmation(proposal: AgendaProposal) -> None:
-    mail(proposal, "proposal_confirm", _l("Confirm your agenda proposal for %(title)s", title=proposal.process.title),
-         kind="proposal.confirm")
-
-
-def mail_feedback(proposal: AgendaProposal) -> None:
-    mail(proposal, "proposal_feedback",
-         _l("Feedback on your agenda proposal for %(title)s", title=proposal.process.title), kind="proposal.feedback")
-
-
-def mail_new_link(proposal: AgendaProposal) -> None:
-    mail(proposal, "proposal_new_link",
-         _l("A new link to your agenda proposal for %(title)s", title=proposal.process.title),
-         kind="proposal.new_link")
-
-
 # ---------------------------------------------------------------- a new personal link
 
 def send_new_link(proposal: AgendaProposal, *, user_id: int | None) -> None:
@@ -593,7 +548,7 @@ def send_new_link(proposal: AgendaProposal, *, user_id: int | None) -> None:
     lock(proposal)
     give_new_secret(proposal)
     audit.record("proposal.link_renewed", proposal, process_id=proposal.process_id, user_id=user_id)
-    mail_new_link(proposal)
+    mails.mail_new_link(proposal)
 
 
 # ---------------------------------------------------------------- the export

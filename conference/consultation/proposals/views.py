@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 
 from conference.consultation.processes import services as processes
 from conference.consultation.processes.models import Phase, Process
+from conference.consultation.proposals import links
 from conference.consultation.proposals import services as proposals
 from conference.consultation.proposals.forms import ProposalForm, proposal_form
 from conference.consultation.proposals.models import AgendaProposal
@@ -73,7 +74,7 @@ def private(response: Response) -> Response:
 
 def proposal_or_invalid(token: str) -> AgendaProposal:
     """The proposal the personal link names; an unknown or replaced link gets a page saying so, uncached."""
-    proposal = proposals.by_token(token)
+    proposal = links.by_token(token)
     if proposal is None:
         abort(private(Response(render_template("consultation/proposals/invalid_link.html"), status=404)))
     return proposal

@@ -1,7 +1,8 @@
 """The rules of registration: places, the waiting list, personal links, tickets.
 
-Places are counted on the event row and taken or given back only by atomic conditional
-UPDATEs, so the same statements are safe on SQLite and under concurrency on PostgreSQL.
+Places are counted in the event's `event_places` row, against the capacity on the event row
+(read as committed, see `read_capacity_as_committed`), and taken or given back only by atomic
+conditional UPDATEs, so the same statements are safe on SQLite and under concurrency on PostgreSQL.
 Services never commit; mail goes to the outbox in the caller's transaction.
 """
 
@@ -72,6 +73,7 @@ def take_seat(event: Event) -> bool:
     """One atomic UPDATE: a place if one is free and nobody is waiting for it."""
     nobody_waiting = ~exists().where(Registration.event_id == event.id,
                                      Registration.state == RegistrationState.WAITLISTED)
+    read_capacity_as_committed(event)
     return db.session.execute(
         update(EventPlaces).where(EventPlaces.event_id == places_of(event).event_id, has_room(), nobody_waiting)
         .values(taken=EventPlaces.taken + 1).execution_options(synchronize_session=False)
@@ -92,6 +94,17 @@ def seats_taken(event: Event) -> int:
 
 def is_full(event: Event) -> bool:
     return event.capacity is not None and seats_taken(event) >= event.capacity
+
+
+def read_capacity_as_committed(event: Event) -> None:
+    """Wait for an organiser who is changing the event (its capacity) to commit, and keep them waiting
+    until this transaction ends.
+
+    The places row and the capacity are two rows: without this, a registration could take a place
+    under the old capacity while an organiser lowers it, and the event would end up over full.
+    FOR SHARE lets registrations go on together; only a change to the event row waits for them.
+    """
+    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update(read=True))
 
 
 def has_room():
@@ -379,6 +392,7 @@ def move_off_waitlist(registration: Registration, now: datetime, *, user_id: int
 def fill_free_seats(event: Event, now: datetime) -> int:
     """After the capacity grew: the first in line take the new places."""
     promoted = 0
+    read_capacity_as_committed(event)
     while True:
         took = db.session.execute(update(EventPlaces).where(EventPlaces.event_id == places_of(event).event_id,
                                                             has_room())

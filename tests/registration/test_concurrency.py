@@ -281,3 +281,45 @@ def test_a_place_freed_while_someone_is_joining_the_line_goes_to_that_person(app
         assert db.session.get(Registration, late).state is RegistrationState.CONFIRMED
         assert f.seats_taken(event_id) == 2
         assert db.session.get(Registration, later).state is RegistrationState.WAITLISTED
+
+
+def test_lowering_the_capacity_while_someone_registers_leaves_nobody_over_the_new_limit(app, wide_app):
+    event_id = make_event(app, capacity=3)
+    for n in range(2):
+        register(wide_app, event_id, f"early{n}@example.org", lambda: None)
+    lowered, go_on = threading.Event(), threading.Event()
+
+    def organiser_lowers_the_capacity(i: int, start) -> None:
+        with wide_app.test_request_context():
+            try:
+                event = db.session.get(Event, event_id)
+                event.capacity = 2
+                db.session.flush()  # the event row is changed and locked, not yet committed
+                lowered.set()
+                go_on.wait(TIME_LIMIT)
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    def late_registrant(i: int, start) -> tuple[int, bool]:
+        lowered.wait(TIME_LIMIT)
+        return register(wide_app, event_id, "late@example.org", lambda: None)
+
+    def referee(i: int, start) -> None:
+        # let the organiser commit once the registrant waits for the event row
+        lowered.wait(TIME_LIMIT)
+        with wide_app.app_context():
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not db.session.scalar(text(
+                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock'")):
+                db.session.rollback()
+                time.sleep(0.02)
+            db.session.remove()
+        go_on.set()
+
+    _, (late, _), _ = all_at_once(3, lambda i, start: [organiser_lowers_the_capacity, late_registrant,
+                                                       referee][i](i, start))
+
+    with app.app_context():
+        assert f.seats_taken(event_id) == 2
+        assert db.session.get(Registration, late).state is RegistrationState.WAITLISTED

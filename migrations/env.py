@@ -14,8 +14,8 @@ def sqlite_foreign_keys_deferred(connection):
 
     With foreign keys enforced, dropping the original would cascade to every row that refers to it
     (a session's speakers, an event's feedback windows). SQLite only changes the setting outside a
-    transaction, so it is switched off on the raw connection before Alembic begins, and the keys are
-    checked once everything has moved: a migration that leaves a dangling reference fails.
+    transaction, so it is switched off on the raw connection before Alembic begins (and the keys are
+    checked before the migration commits, in `run_migrations_online`).
     """
     if connection.dialect.name != "sqlite":
         yield
@@ -24,11 +24,19 @@ def sqlite_foreign_keys_deferred(connection):
     raw.execute("PRAGMA foreign_keys=OFF")
     try:
         yield
-        dangling = raw.execute("PRAGMA foreign_key_check").fetchall()
-        if dangling:
-            raise RuntimeError(f"the migration left rows that refer to missing rows: {dangling[:5]}")
     finally:
         raw.execute("PRAGMA foreign_keys=ON")
+
+
+def refuse_dangling_references(connection) -> None:
+    """On SQLite, with the keys off: a migration that leaves a row pointing at nothing rolls back."""
+    if connection.dialect.name != "sqlite":
+        return
+    # on the raw connection, inside the migration's transaction: through SQLAlchemy it would begin a
+    # transaction of its own, still open when the keys are switched on again (which SQLite then ignores)
+    dangling = connection.connection.dbapi_connection.execute("PRAGMA foreign_key_check").fetchall()
+    if dangling:
+        raise RuntimeError(f"the migration left rows that refer to missing rows: {dangling[:5]}")
 
 
 def run_migrations_online() -> None:
@@ -43,6 +51,7 @@ def run_migrations_online() -> None:
             context.configure(connection=connection, target_metadata=database.metadata, **options)
             with context.begin_transaction():
                 context.run_migrations()
+                refuse_dangling_references(connection)
 
 
 if context.is_offline_mode():

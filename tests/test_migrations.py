@@ -12,6 +12,7 @@ from conference.events.models import Event, EventSeries, Session
 from conference.extensions import db
 from conference.press.models import StreamSettings
 from conference.registration.models import EventPlaces
+from tests import factories as f
 
 
 def schema_differences(connection):
@@ -106,3 +107,21 @@ def test_the_demo_data_survives_each_feature_taking_its_state_off_the_event(app)
         flask_migrate.upgrade()
         with db.engine.connect() as connection:
             assert snapshot(connection) == before
+
+
+def test_foreign_keys_are_enforced_again_after_migrating(app):
+    with app.app_context():
+        flask_migrate.downgrade(revision=BEFORE_FEATURE_STATE)
+        flask_migrate.upgrade()
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        event = Event(slug="x", title="X", kind=f.EventKind.CONFERENCE, format=f.EventFormat.DIGITAL,
+                      starts_at=f.local(2031, 1, 1), ends_at=f.local(2031, 1, 2))
+        db.session.add(event)
+        db.session.flush()
+        db.session.add(Session(event_id=event.id, title="S", starts_at=event.starts_at, ends_at=event.ends_at))
+        db.session.commit()
+        db.session.execute(text("DELETE FROM event"))
+        db.session.commit()
+        assert db.session.scalar(select(Session.id)) is None  # the cascade ran: the keys are on

@@ -129,7 +129,8 @@ def delivery(event: Event, email: str, uid: str | None = None) -> CalendarDelive
 
 def next_sequence(event: Event, email: str, method: str, *, uid: str | None = None, base: int | None = None) -> int:
     """Never lower than anything sent before; a CANCEL, and a REQUEST after one, move it up."""
-    base = state_of(event).sequence if base is None else base
+    # read, not made: a calendar file downloaded on a GET must not write a row
+    base = sequences_of([event]).get(event.id, 0) if base is None else base
     last = delivery(event, email, uid)
     if last is None:
         return base

@@ -134,7 +134,7 @@ def claimable(now: datetime):
     return or_(Job.state == JobState.QUEUED, (Job.state == JobState.RUNNING) & (Job.claimed_until < now))
 
 
-def claim_due(now: datetime, limit: int = 20) -> list[int]:
+def claim_due(now: datetime, limit: int = 1) -> list[int]:
     """Take the due jobs for this worker, in a short transaction of their own."""
     candidates = db.session.scalars(
         select(Job.id).where(claimable(now), Job.due_at <= now, Job.name.in_(list(REGISTRY)))
@@ -157,8 +157,8 @@ def run_one(job_id: int, now: datetime) -> bool:
         registered.function(now=now, **row.payload)
     except Exception as error:  # noqa: BLE001 - one failing job must not stop the others
         db.session.rollback()
-        current_app.logger.exception("job %s (%s) failed", row.name, job_id)
-        record_failure(db.session.get(Job, job_id), registered, f"{type(error).__name__}: {error}", now)
+        current_app.logger.exception("job %s (%s) failed", registered.name, job_id)
+        record_failure(db.session.get(Job, job_id), registered, f"{type(error).__name__}: {error}", now, claim)
         db.session.commit()
         return False
     finished = {"attempts": 0, "last_error": None, "claimed_until": None, "finished_at": now}
@@ -183,7 +183,10 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** (attempts - 1), LONGEST_RETRY_SECONDS))
 
 
-def record_failure(row: Job, registered: Registered, reason: str, now: datetime) -> None:
+def record_failure(row: Job, registered: Registered, reason: str, now: datetime, claim: datetime) -> None:
+    """Count the failed run and set the next try; left alone if another worker took the job over."""
+    if row.state is not JobState.RUNNING or row.claimed_until != claim:
+        return
     row.attempts += 1
     row.last_error = reason[:2000]
     row.claimed_until = None
@@ -197,16 +200,24 @@ def record_failure(row: Job, registered: Registered, reason: str, now: datetime)
         row.due_at = now + retry_delay(row.attempts)
 
 
-def run_due(now: datetime | None = None) -> int:
-    """One turn of the worker: the every-turn work, then the due jobs. Returns how much was done."""
-    now = now or utcnow()
-    arm_periodic_jobs(now)
+def run_due(now: datetime | None = None, *, most: int = 50) -> int:
+    """One turn of the worker: the due jobs, then the every-turn work (so mail a job queued goes out in
+    the same turn). Returns how much was done.
+
+    Jobs are claimed one at a time, just before each runs, so that a claim never lapses while the job
+    waits behind others in the turn. `now` is fixed by tests; a worker reads the clock for each job.
+    """
+    arm_periodic_jobs(now or utcnow())
     done = 0
+    for _ in range(most):
+        moment = now or utcnow()
+        claimed = claim_due(moment, limit=1)
+        if not claimed:
+            break
+        done += run_one(claimed[0], moment)
     for function in EVERY_TURN:
-        done += function(now) or 0
+        done += function(now or utcnow()) or 0
         db.session.commit()
-    for job_id in claim_due(now):
-        done += run_one(job_id, now)
     return done
 
 

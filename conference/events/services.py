@@ -97,13 +97,6 @@ def with_programme():
     )
 
 
-def published_event_by_slug(slug: str, *, programme: bool = False) -> Event | None:
-    query = select(Event).where(Event.slug == slug, Event.published.is_(True))
-    if programme:
-        query = query.options(*with_programme())
-    return db.session.scalar(query)
-
-
 def events_managed_by(user: User) -> list[Event]:
     """The events on an organiser's dashboard, the latest first."""
     return list(db.session.scalars(
@@ -278,14 +271,14 @@ def create_event(details: EventDetails, *, now: datetime, creator=None) -> tuple
     event = Event()
     with db.session.no_autoflush:
         apply_details(event, details)
-        return event, save_event(event, created=True, now=now, creator=creator)
+    return event, save_event(event, created=True, now=now, creator=creator)
 
 
 def change_event(event: Event, details: EventDetails, *, now: datetime) -> list[str]:
     """The event as now stated; other features react (calendars, places, the broadcast)."""
     with db.session.no_autoflush:
         apply_details(event, details)
-        return save_event(event, created=False, now=now)
+    return save_event(event, created=False, now=now)
 
 
 def apply_details(event: Event, details: EventDetails) -> None:
@@ -346,7 +339,7 @@ def put_session(event: Event, session: Session | None, details: SessionDetails, 
         target.stage = db.session.get(Stage, details.stage_id) if details.stage_id else None
         target.language = details.language
         target.abstract = details.abstract
-        return target, save_session(target, event, created=session is None, now=now)
+    return target, save_session(target, event, created=session is None, now=now)
 
 
 def save_session(session: Session, event: Event, *, created: bool, now: datetime) -> list[str]:

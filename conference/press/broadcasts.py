@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from conference.core import audit
 from conference.core.errors import Refusal
@@ -155,7 +155,7 @@ def link(event: Event, broadcast_id: str, *, now: datetime, user_id: int | None 
 def create(event: Event, *, now: datetime, user_id: int | None = None) -> Broadcast:
     """Create a scheduled, unlisted, embeddable broadcast with the programme's times.
 
-    Sends the creation whenever it is called: the worker goes through `create_once`.
+    Sends the creation whenever it is called: the worker goes through `mark_creation_sent`.
     """
     api = client()
     info = api.create_broadcast(event.title, event.summary, event.starts_at, event.ends_at)
@@ -233,15 +233,13 @@ def finish(request: BroadcastRequest, now: datetime, error: youtube.StreamingErr
 
 
 def carry_out(request: BroadcastRequest, *, now: datetime) -> None:
-    """Do what the organiser asked, once: a request already finished is left alone, so the job may run again.
+    """Link the broadcast or read its state, as the organiser asked, once: a request already finished is
+    left alone, so the job may run again (a creation goes through `mark_creation_sent`).
 
     Each request is tried once: the organiser is looking at the Stream tab and decides whether to ask
     again. YouTube's refusal is stored on the request (and, for reading the state, on the broadcast).
     """
     if request.finished_at is not None:
-        return
-    if request.action is BroadcastAction.CREATE:
-        create_once(request, now=now)
         return
     event = request.event
     try:
@@ -257,27 +255,35 @@ def carry_out(request: BroadcastRequest, *, now: datetime) -> None:
         finish(request, now)
 
 
-def create_once(request: BroadcastRequest, *, now: datetime) -> None:
-    """Create the broadcast the organiser asked for, never two.
+def mark_creation_sent(request: BroadcastRequest, *, now: datetime) -> bool:
+    """Whether this run may send the creation the organiser asked for: never two.
 
     YouTube offers no idempotency key for a creation, and a POST whose answer was lost (a timeout, a
     server error, a worker that died before its commit) may have created the broadcast all the same.
     Looking it up afterwards would mean guessing by title and time among the channel's broadcasts,
-    which could pick another one. So the attempt is committed (`sent_at`) before the POST leaves, and a
-    creation is sent at most once per request: a run that finds `sent_at` already set, or a POST without
-    a clear answer, finishes the request as `outcome_unknown`. The Stream tab then says so, and the
-    organiser looks in YouTube Studio and links the broadcast there, or asks for a new one with a new
-    request. A refusal YouTube did answer (quota, permissions) created nothing and is shown as it is.
+    which could pick another one. So the attempt is marked (`sent_at`, by one conditional UPDATE that
+    only one run can win) and committed by the job before the POST leaves: a creation is sent at most
+    once per request. A run that finds it marked already, or a POST without a clear answer, finishes
+    the request as `outcome_unknown`. The Stream tab then says so, and the organiser looks in YouTube
+    Studio and links the broadcast there, or asks for a new one with a new request. A refusal YouTube
+    did answer (quota, permissions) created nothing and is shown as it is.
     """
     event = request.event
     if of(event) is not None:
         finish(request, now)  # linked or created meanwhile: nothing to create
-        return
-    if request.sent_at is not None:
+        return False
+    marked = db.session.execute(
+        update(BroadcastRequest).where(BroadcastRequest.id == request.id, BroadcastRequest.sent_at.is_(None))
+        .values(sent_at=now).execution_options(synchronize_session=False)).rowcount == 1
+    db.session.refresh(request)
+    if not marked:
         finish(request, now, outcome_unknown=True)  # an earlier run sent it and never stored the answer
-        return
-    request.sent_at = now
-    db.session.commit()  # before the POST leaves, so that no later run sends it again
+    return marked
+
+
+def send_creation(request: BroadcastRequest, *, now: datetime) -> None:
+    """The POST itself, after `mark_creation_sent` was committed; a lost answer is an unknown outcome."""
+    event = request.event
     try:
         create(event, now=now, user_id=request.requested_by_user_id)
     except youtube.YouTubeUnreachable as error:  # no answer, or a server error: it may exist all the same

@@ -8,7 +8,7 @@ from conference.core.jobs import job, periodic
 from conference.events.models import Event
 from conference.extensions import db
 from conference.press import broadcasts
-from conference.press.models import BroadcastRequest
+from conference.press.models import BroadcastAction, BroadcastRequest
 from conference.streaming import youtube
 
 # worth another try later; every other refusal stays until the organiser acts, shown on the Stream tab
@@ -43,6 +43,10 @@ def move_broadcast(now: datetime, event_id: int) -> None:
 def carry_out_broadcast_request(now: datetime, request_id: int) -> None:
     """What an organiser asked on the Stream tab: link, create or read the broadcast; safe to run again."""
     request = db.session.get(BroadcastRequest, request_id)
-    if request is None:
-        return  # the event was deleted meanwhile
-    broadcasts.carry_out(request, now=now)
+    if request is None or request.finished_at is not None:
+        return  # the event was deleted meanwhile, or an earlier run finished the request
+    if request.action is not BroadcastAction.CREATE:
+        broadcasts.carry_out(request, now=now)
+    elif broadcasts.mark_creation_sent(request, now=now):
+        db.session.commit()  # the mark is stored before the POST leaves, so no later run sends it again
+        broadcasts.send_creation(request, now=now)

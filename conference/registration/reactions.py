@@ -16,9 +16,14 @@ from conference.outbox import hooks as outbox_hooks
 from conference.registration import invitations, recipients, services
 
 
+def calendar_update_sentence(sent: int) -> str:
+    return ngettext("A calendar update went out to %(num)d person.", "Calendar updates went out to %(num)d people.",
+                    sent)
+
+
 def calendar_updates_sent(sent: int) -> list[str]:
-    return [ngettext("A calendar update went out to %(num)d person.",
-                     "Calendar updates went out to %(num)d people.", sent)] if sent else []
+    """The notice after a change, if any calendar was told."""
+    return [calendar_update_sentence(sent)] if sent else []
 
 
 @hooks.event_saved
@@ -56,8 +61,7 @@ def send_calendar_update(event: Event, **_) -> list[str]:
     itip.note_change(event, force=True)
     sent = itip.send_updates(event, recipients.event_recipients(event), recipients.series_recipients(event))
     sent += itip.send_session_updates(recipients.picked_sessions_with_pickers(event))
-    return [ngettext("A calendar update went out to %(num)d person.",
-                     "Calendar updates went out to %(num)d people.", sent)]
+    return [calendar_update_sentence(sent)]
 
 
 @hooks.event_cancelled

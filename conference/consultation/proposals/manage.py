@@ -48,14 +48,15 @@ def publish_form(process: Process, *, submitted: bool = False) -> PublishForm:
     return form
 
 
-def topic_form(process: Process, event: Event, choices, *, submitted: bool = False) -> TopicForm:
+def topic_form(process: Process, event: Event, choices, *, submitted: bool = False,
+               chosen: int | None = None) -> TopicForm:
     prefix = f"topic-{event.id}"
     form = TopicForm(prefix=prefix) if submitted else TopicForm(prefix=prefix, formdata=None)
     form.topic_id.choices = options([(0, _("No topic"))] + [(p.id, f"{p.title} ({p.organisation_name})")
                                                             for p in choices])
     form.topic_id.label.text = _("Topic of %(meeting)s", meeting=event.title)
     if not submitted:
-        form.topic_id.data = proposals.topic_id_of(event) or 0
+        form.topic_id.data = chosen or 0
     return form
 
 
@@ -69,7 +70,9 @@ def render_proposals(process: Process, *, feedback=None, publish=None, topics=No
     choices = proposals.topic_choices(process)
     meetings = processes.meetings(process, published_only=False)
     topics = topics or {}
-    topic_forms = {m.id: topics.get(m.id) or topic_form(process, m, choices) for m in meetings}
+    chosen = proposals.chosen_topics(process)
+    topic_forms = {m.id: topics.get(m.id) or topic_form(process, m, choices, chosen=chosen.get(m.id))
+                   for m in meetings}
     return render_template(
         "consultation/proposals/manage.html", process=process, proposals=confirmed, forms=forms,
         unconfirmed=proposals.unconfirmed_count(process), feedback_public=public,

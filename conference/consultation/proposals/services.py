@@ -496,6 +496,13 @@ def topic_id_of(event: Event) -> int | None:
     return meeting.topic.proposal_id if meeting is not None and meeting.topic is not None else None
 
 
+def chosen_topics(process: Process) -> dict[int, int]:
+    """The proposal each meeting of the process deepens, by meeting id, read at once for all."""
+    return dict(db.session.execute(
+        select(MeetingTopic.event_id, MeetingTopic.proposal_id).join(ProcessMeeting)
+        .where(ProcessMeeting.process_id == process.id)).all())
+
+
 def set_topic(event: Event, process: Process, proposal_id: int | None, *, user_id: int | None) -> None:
     """The proposal a meeting of the process deepens, or none."""
     meeting = event.process_meeting

@@ -1,11 +1,13 @@
 """The migrations are the schema: after upgrading, they must describe exactly what the models say."""
 
 import flask_migrate
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
 from conference.calendars import itip
+from conference.core.jobs import Job
 from conference.consultation.processes.models import ProcessMeeting
 from conference.consultation.proposals.models import MeetingTopic
 from conference.events.models import Event, EventSeries, Session
@@ -125,3 +127,17 @@ def test_foreign_keys_are_enforced_again_after_migrating(app):
         db.session.execute(text("DELETE FROM event"))
         db.session.commit()
         assert db.session.scalar(select(Session.id)) is None  # the cascade ran: the keys are on
+
+
+def test_going_below_the_worker_refuses_while_jobs_are_still_to_run(app):
+    with app.app_context():
+        db.session.add(Job(name="press.jobs.move_broadcast", payload={"event_id": 1}))
+        db.session.commit()
+        db.session.remove()
+        with pytest.raises(SystemExit):  # Flask-Migrate reports the refusal and exits
+            flask_migrate.downgrade(revision="8e27ef790845")
+        with db.engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+        assert "job" in tables  # stopped at the worker's revision: the job is kept
+        flask_migrate.upgrade()
+        assert db.session.scalar(select(Job.name)) == "press.jobs.move_broadcast"

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from conference.calendars import ics, mails
 from conference.calendars.models import CalendarDelivery, CalendarState
 from conference.core.addresses import normalise_email
-from conference.core.rows import insert_or_existing
+from conference.core.rows import get_or_insert
 from conference.core.timeutil import utcnow
 from conference.events.meetings import follows_rule, meetings_of
 from conference.events.models import Event, EventSeries, Session
@@ -45,10 +45,7 @@ OWNER_COLUMN = {Event: CalendarState.event_id, Session: CalendarState.session_id
 
 def state_of(owner: Event | Session | EventSeries) -> CalendarState:
     """The owner's calendar state, made on first use (by one of two requests that race for it)."""
-    column = OWNER_COLUMN[type(owner)]
-    def stored() -> CalendarState | None:
-        return db.session.scalar(select(CalendarState).where(column == owner.id))
-    return stored() or insert_or_existing(CalendarState(**{column.key: owner.id}), stored)[0]
+    return get_or_insert(CalendarState, **{OWNER_COLUMN[type(owner)].key: owner.id})
 
 
 def sequences_of(events: list[Event]) -> dict[int, int]:

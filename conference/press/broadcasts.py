@@ -8,6 +8,7 @@ quota costs them nothing, and no page waits for YouTube.
 
 import json
 import os
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -293,3 +294,29 @@ def send_creation(request: BroadcastRequest, *, now: datetime) -> None:
     else:
         request.youtube_id = of(event).youtube_id
         finish(request, now)
+
+
+@dataclass
+class RequestState:
+    """What the Stream tab says of the organiser's latest request to YouTube."""
+
+    asking: BroadcastRequest | None  # still being carried out
+    problems: list[str]  # codes of StreamingProblem to show at the top
+    refused_link: BroadcastRequest | None  # a link YouTube refused: told beside the address field
+    outcome_unknown: bool  # a creation whose answer was lost
+
+
+def request_state(event: Event, broadcast: Broadcast | None, now: datetime) -> RequestState:
+    latest = latest_request(event)
+    asking = latest if latest and latest.finished_at is None and not is_abandoned(latest, now) else None
+    problems = [broadcast.problem] if broadcast and broadcast.problem else []
+    refused_link = None
+    if latest and latest is not asking:
+        if latest.finished_at is None:
+            problems.append("abandoned")
+        elif latest.problem and latest.action is BroadcastAction.CREATE:
+            problems.append(latest.problem)
+        elif latest.problem and latest.action is BroadcastAction.LINK:
+            refused_link = latest
+    return RequestState(asking, problems, refused_link,
+                        bool(latest and latest is not asking and latest.outcome_unknown))

@@ -127,22 +127,15 @@ def render_stream(event, form, link_form=None, status=None):
     broadcast = broadcasts.of(event)
     errors = bool(form.errors or (link_form and link_form.errors))
     link_form = link_form or forms.LinkBroadcastForm()
-    latest = broadcasts.latest_request(event)
-    asking = latest if latest and latest.finished_at is None and not broadcasts.is_abandoned(latest, utcnow()) else None
-    problems = [broadcast.problem] if broadcast and broadcast.problem else []
-    if latest and latest is not asking:
-        if latest.finished_at is None:
-            problems.append("abandoned")
-        elif latest.problem and latest.action is BroadcastAction.CREATE:
-            problems.append(latest.problem)
-        elif latest.problem and latest.action is BroadcastAction.LINK and not link_form.errors:
-            # YouTube's answer to the address the organiser gave, beside the field they gave it in
-            link_form.broadcast.data = link_form.broadcast.data or latest.youtube_id
-            show_refusal(link_form, broadcasts.StreamingProblem(latest.problem, field="broadcast"))
+    state = broadcasts.request_state(event, broadcast, utcnow())
+    if state.refused_link and not link_form.errors:
+        # YouTube's answer to the address the organiser gave, beside the field they gave it in
+        link_form.broadcast.data = link_form.broadcast.data or state.refused_link.youtube_id
+        show_refusal(link_form, broadcasts.StreamingProblem(state.refused_link.problem, field="broadcast"))
     return render_template(
         "press/manage/stream.html", event=event, stream=services.stream_of(event), form=form, link_form=link_form,
-        broadcast=broadcast, problems=[str(broadcasts.StreamingProblem(code).message) for code in problems],
-        asking=asking, outcome_unknown=bool(latest and latest is not asking and latest.outcome_unknown),
+        broadcast=broadcast, problems=[str(broadcasts.StreamingProblem(code).message) for code in state.problems],
+        asking=state.asking, outcome_unknown=state.outcome_unknown,
         connected=broadcasts.is_connected(), viewers=services.viewers(event),
         refused=services.refused_attempts(event), confirm=ConfirmForm(),
         opens_closes=services.window(event)), status or (422 if errors else 200)

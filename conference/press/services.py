@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from conference.core import audit, jobs, tokens
 from conference.core.addresses import normalise_email
 from conference.core.errors import Refusal
-from conference.core.rows import insert_or_existing
+from conference.core.rows import get_or_insert, insert_or_existing
 from conference.events.models import Event
 from conference.extensions import db
 from conference.outbox.compose import external_url
@@ -246,10 +246,7 @@ def stream_of(event: Event) -> StreamSettings:
 def save_stream_settings(event: Event, *, audience: StreamAudience, opens_minutes: int, press_contact_email: str,
                          recording_url: str, user_id: int | None) -> StreamSettings:
     """The organiser decides who gets the stream, from when, where press requests go, and the recording."""
-    settings = db.session.get(StreamSettings, event.id)
-    if settings is None:
-        settings, _ = insert_or_existing(StreamSettings(event_id=event.id),
-                                         lambda: db.session.get(StreamSettings, event.id))
+    settings = get_or_insert(StreamSettings, event_id=event.id)
     settings.audience = audience
     settings.opens_minutes = opens_minutes
     settings.press_contact_email = press_contact_email.strip()

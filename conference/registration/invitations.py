@@ -313,6 +313,7 @@ def mail_next(batch: str, *, now: datetime, limit: int) -> int:
     chunk rolled back (a crash, an error) is left whole to the next run. A meeting cancelled before its
     invitation was written gets none: its calendar never held the meeting.
     """
+    hold_events_of(batch)
     invitees = db.session.scalars(select(SeriesInvitee).where(SeriesInvitee.batch == batch,
                                                               SeriesInvitee.mailed_at.is_(None))
                                   .order_by(SeriesInvitee.id).limit(limit)).all()
@@ -330,6 +331,15 @@ def mail_next(batch: str, *, now: datetime, limit: int) -> int:
         if take_for_mailing(Invitation, invitation.id, now) and invitation.event.cancelled_at is None:
             send_invitation(invitation)
     return len(invitations)
+
+
+def hold_events_of(batch: str) -> None:
+    """Keep the batch's events as they are while this chunk is written, and wait for an organiser who
+    is changing one: the chunk's calendars show the times the update mails will start from, so no
+    invitee is left between an update sent before their invitation and an invitation showing old times.
+    """
+    db.session.execute(select(Event.id).where(Event.id.in_(
+        select(Invitation.event_id).where(Invitation.batch == batch))).with_for_update(read=True))
 
 
 def still_to_mail(event_id: int, batch: str) -> int:

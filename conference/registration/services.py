@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from conference.core import audit
 from conference.core.addresses import normalise_email
 from conference.core.errors import Refusal
-from conference.core.rows import insert_or_existing
+from conference.core.rows import get_or_insert
 from conference.calendars import itip
 from conference.events.models import Event, Organisation, OrganisationKind, RegistrationPolicy, Session
 from conference.events.services import RegistrationState as WindowState
@@ -82,9 +82,7 @@ def take_seat(event: Event) -> bool:
 
 def places_of(event: Event) -> EventPlaces:
     """The event's count of places, made at its first registration (by one of two that race for it)."""
-    def stored() -> EventPlaces | None:
-        return db.session.get(EventPlaces, event.id)
-    return stored() or insert_or_existing(EventPlaces(event_id=event.id), stored)[0]
+    return get_or_insert(EventPlaces, event_id=event.id)
 
 
 def seats_taken(event: Event) -> int:

@@ -47,6 +47,12 @@ def upgrade():
 
 
 def downgrade():
+    # the older code carries out no request: refuse rather than drop one an organiser is waiting for
+    waiting = op.get_bind().exec_driver_sql(
+        "SELECT count(*) FROM broadcast_request WHERE finished_at IS NULL").scalar()
+    if waiting:
+        raise RuntimeError(f"{waiting} requests to YouTube are still open: let the worker carry them out "
+                           "(flask worker --once) before going below this revision")
     with op.batch_alter_table("broadcast_request", schema=None) as batch_op:
         batch_op.drop_index("uq_broadcast_request_open", sqlite_where=OPEN, postgresql_where=OPEN)
         batch_op.drop_index(batch_op.f("ix_broadcast_request_event_id"))

@@ -39,6 +39,13 @@ def upgrade():
 
 
 def downgrade():
+    # the older code never writes an invitation whose mail is still to come: refuse rather than lose it
+    waiting = op.get_bind().exec_driver_sql(
+        "SELECT (SELECT count(*) FROM invitation WHERE mailed_at IS NULL) + "
+        "(SELECT count(*) FROM series_invitee WHERE mailed_at IS NULL)").scalar()
+    if waiting:
+        raise RuntimeError(f"{waiting} uploaded invitations are still to be mailed: let the worker write them "
+                           "(flask worker --once) before going below this revision")
     with op.batch_alter_table("series_invitee", schema=None) as batch_op:
         batch_op.drop_index("ix_series_invitee_unmailed", sqlite_where=UNMAILED, postgresql_where=UNMAILED)
         batch_op.drop_column("mailed_at")

@@ -37,6 +37,12 @@ def upgrade():
 
 
 def downgrade():
+    # the older code runs no jobs: refuse rather than drop work that is still to be done
+    waiting = op.get_bind().exec_driver_sql(
+        "SELECT count(*) FROM job WHERE NOT periodic AND state IN ('queued', 'running')").scalar()
+    if waiting:
+        raise RuntimeError(f"{waiting} jobs are still to run: let the worker run them (flask worker --once) "
+                           "before going below this revision")
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.drop_index('uq_job_periodic_name', sqlite_where=sa.text('periodic'), postgresql_where=sa.text('periodic'))
         batch_op.drop_index('ix_job_due')

@@ -11,7 +11,7 @@ from conference.events.meetings import follows_rule, meetings_of
 from conference.extensions import db
 from conference.registration import forms, listing, services, uploads
 from conference.registration import invitations as invites
-from conference.registration.manage.invitations import explain_refusal
+from conference.registration.manage.invitations import import_uploaded
 
 bp = Blueprint("series_invitations", __name__)
 
@@ -51,15 +51,9 @@ def upload(series_id):
     upload_form = forms.InvitationUploadForm(prefix="upload")
     problems = []
     if upload_form.validate_on_submit():
-        data = upload_form.file.data.read() if upload_form.file.data else b""
-        try:
-            result = uploads.import_csv_to_series(series, data, language=upload_form.language.data,
-                                                  user_id=current_user.id)
-        except invites.UploadRefused as refused:
-            db.session.rollback()
-            problems = explain_refusal(upload_form, refused)
-        else:
-            db.session.commit()
+        result, problems = import_uploaded(
+            upload_form, lambda data, **given: uploads.import_csv_to_series(series, data, **given))
+        if result is not None:
             flash(_("%(count)s invitations are on their way.", count=len(result.invited)), "success")
             return redirect(url_for(".invitations", series_id=series.id))
     return render_page(series, forms.InvitationForm(prefix="one", formdata=None), upload_form, problems, status=422)

@@ -65,6 +65,17 @@ def all_at_once(count: int, work) -> list:
     return results
 
 
+def wait_until_someone_waits_for_a_lock(wide_app, seconds: float = 30) -> None:
+    """Return once a connection of the test database waits for a row lock (or after `seconds`)."""
+    with wide_app.app_context():
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not db.session.scalar(text(
+                "select count(*) from pg_stat_activity where wait_event_type = 'Lock'")):
+            db.session.rollback()
+            time.sleep(0.02)
+        db.session.remove()
+
+
 def make_event(app, slug: str = "forum", capacity: int | None = CAPACITY) -> int:
     with app.app_context():
         event = f.event(slug, capacity=capacity)
@@ -263,15 +274,9 @@ def test_a_place_freed_while_someone_is_joining_the_line_goes_to_that_person(app
                 db.session.remove()
 
     def referee(i: int, start) -> None:
-        # let the registrant commit once the cancellation waits for the event row
+        # let the registrant commit once the cancellation waits for the places row
         in_line.wait(TIME_LIMIT)
-        with wide_app.app_context():
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and not db.session.scalar(text(
-                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock'")):
-                db.session.rollback()
-                time.sleep(0.02)
-            db.session.remove()
+        wait_until_someone_waits_for_a_lock(wide_app)
         go_on.set()
 
     late, _, _ = all_at_once(3, lambda i, start: [join_the_line, cancel_the_first, referee][i](i, start))
@@ -308,13 +313,7 @@ def test_lowering_the_capacity_while_someone_registers_leaves_nobody_over_the_ne
     def referee(i: int, start) -> None:
         # let the organiser commit once the registrant waits for the event row
         lowered.wait(TIME_LIMIT)
-        with wide_app.app_context():
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and not db.session.scalar(text(
-                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock'")):
-                db.session.rollback()
-                time.sleep(0.02)
-            db.session.remove()
+        wait_until_someone_waits_for_a_lock(wide_app)
         go_on.set()
 
     _, (late, _), _ = all_at_once(3, lambda i, start: [organiser_lowers_the_capacity, late_registrant,
